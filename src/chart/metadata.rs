@@ -1,0 +1,350 @@
+//! `Chart.yaml`: parsing and validation of a chart's metadata (apiVersion v2).
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The fields of `Chart.yaml`, with Helm's names.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata {
+    #[serde(default)]
+    pub api_version: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kube_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub chart_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub maintainers: Vec<Maintainer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_version: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<Dependency>,
+}
+
+/// A `maintainers` entry.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Maintainer {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A `dependencies` entry.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dependency {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+}
+
+impl Dependency {
+    /// The name the subchart goes by in the parent: its alias, or its name.
+    pub fn key(&self) -> &str {
+        self.alias.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The local path of a `file://` repository, if it is one.
+    pub fn file_path(&self) -> Option<&str> {
+        self.repository.as_deref()?.strip_prefix("file://")
+    }
+}
+
+impl Metadata {
+    /// Parses and validates `Chart.yaml` text. Errors name the field and, where it can be
+    /// found, the line.
+    pub fn parse(text: &str) -> Result<Metadata> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let meta: Metadata = serde_yaml::from_str(text)?;
+        meta.validate()
+            .map_err(|e| match field_line(text, &e.field) {
+                Some(line) => anyhow::anyhow!("line {line}: {}", e.message),
+                None => anyhow::anyhow!("{}", e.message),
+            })?;
+        Ok(meta)
+    }
+
+    /// True for `type: library` charts, which hold partials only and cannot be rendered.
+    pub fn is_library(&self) -> bool {
+        self.chart_type.as_deref() == Some("library")
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
+        if self.api_version != "v2" {
+            return Err(FieldError::new(
+                "apiVersion",
+                format!("apiVersion must be \"v2\", found {:?}", self.api_version),
+            ));
+        }
+        validate_name(&self.name).map_err(|m| FieldError::new("name", m))?;
+        semver::Version::parse(&self.version).map_err(|e| {
+            FieldError::new(
+                "version",
+                format!(
+                    "version {:?} is not a SemVer 2 version (MAJOR.MINOR.PATCH): {e}",
+                    self.version
+                ),
+            )
+        })?;
+        if let Some(kind) = &self.chart_type
+            && kind != "application"
+            && kind != "library"
+        {
+            return Err(FieldError::new(
+                "type",
+                format!("type must be application or library, found {kind:?}"),
+            ));
+        }
+        if let Some(constraint) = &self.kube_version {
+            parse_constraint(constraint).map_err(|e| {
+                FieldError::new("kubeVersion", format!("kubeVersion {constraint:?}: {e:#}"))
+            })?;
+        }
+        self.validate_dependencies()
+    }
+
+    fn validate_dependencies(&self) -> Result<(), FieldError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for dep in &self.dependencies {
+            if dep.name.is_empty() {
+                return Err(FieldError::new(
+                    "dependencies",
+                    "a dependency has no name".into(),
+                ));
+            }
+            if let Some(alias) = &dep.alias
+                && (alias.is_empty()
+                    || !alias
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            {
+                return Err(FieldError::new(
+                    "alias",
+                    format!(
+                        "dependency {:?} has disallowed characters in the alias {alias:?}",
+                        dep.name
+                    ),
+                ));
+            }
+            if let Some(range) = &dep.version {
+                parse_constraint(range).map_err(|e| {
+                    FieldError::new(
+                        "version",
+                        format!("dependency {:?}: version range {range:?}: {e:#}", dep.name),
+                    )
+                })?;
+            }
+            if !seen.insert(dep.key().to_string()) {
+                return Err(FieldError::new(
+                    "dependencies",
+                    format!(
+                        "more than one dependency with name or alias {:?}",
+                        dep.key()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+struct FieldError {
+    field: String,
+    message: String,
+}
+
+impl FieldError {
+    fn new(field: &str, message: String) -> Self {
+        FieldError {
+            field: field.to_string(),
+            message,
+        }
+    }
+}
+
+/// The 1-based line of the first `field:` key in `text`, at any indentation.
+fn field_line(text: &str, field: &str) -> Option<usize> {
+    let key = format!("{field}:");
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start().trim_start_matches("- ");
+            line.starts_with(&key)
+        })
+        .map(|i| i + 1)
+}
+
+/// A chart name must be one safe path segment: it names directories and archives.
+pub fn validate_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("name is required".to_string());
+    }
+    if name == "."
+        || name == ".."
+        || name.contains(['/', '\\'])
+        || name.chars().any(char::is_control)
+    {
+        return Err(format!("name {name:?} is not a single safe path segment"));
+    }
+    Ok(())
+}
+
+/// Parses a Helm (Masterminds) version constraint: `||` between alternatives, spaces or
+/// commas between the comparators of one alternative.
+pub fn parse_constraint(text: &str) -> Result<Vec<semver::VersionReq>> {
+    text.split("||")
+        .map(|alternative| {
+            let comparators: Vec<&str> = alternative
+                .split([',', ' '])
+                .filter(|s| !s.is_empty())
+                .collect();
+            let joined = join_operators(&comparators).join(", ");
+            semver::VersionReq::parse(&joined)
+                .with_context(|| format!("invalid constraint {:?}", alternative.trim()))
+        })
+        .collect()
+}
+
+/// `>= 1.2` written with a space becomes `>=1.2`.
+fn join_operators(parts: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in parts {
+        match out.last_mut() {
+            Some(last) if last.chars().all(|c| "<>=~^!".contains(c)) => last.push_str(part),
+            _ => out.push((*part).to_string()),
+        }
+    }
+    out
+}
+
+/// True if `version` satisfies a constraint parsed by [`parse_constraint`]. Pre-release
+/// versions match as if they were releases (Kubernetes `v1.29.3-gke.1` is 1.29.3).
+pub fn satisfies(constraint: &[semver::VersionReq], version: &semver::Version) -> bool {
+    let mut release = version.clone();
+    release.pre = semver::Prerelease::EMPTY;
+    release.build = semver::BuildMetadata::EMPTY;
+    constraint
+        .iter()
+        .any(|req| req.matches(&release) || req.matches(version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "apiVersion: v2\nname: web\nversion: 1.2.3\n";
+
+    #[test]
+    fn parses_a_minimal_chart() {
+        let meta = Metadata::parse(GOOD).unwrap();
+        assert_eq!(meta.name, "web");
+        assert!(!meta.is_library());
+    }
+
+    #[test]
+    fn rejects_bad_fields_with_line_numbers() {
+        let cases = [
+            (
+                "apiVersion: v1\nname: a\nversion: 1.0.0",
+                "line 1: apiVersion must be \"v2\"",
+            ),
+            (
+                "apiVersion: v2\nname: ../x\nversion: 1.0.0",
+                "line 2: name \"../x\" is not a single safe path segment",
+            ),
+            (
+                "apiVersion: v2\nname: \"..\"\nversion: 1.0.0",
+                "not a single safe path segment",
+            ),
+            (
+                "apiVersion: v2\nname: a\\b\nversion: 1.0.0",
+                "not a single safe path segment",
+            ),
+            ("apiVersion: v2\nversion: 1.0.0", "name is required"),
+            (
+                "apiVersion: v2\nname: a\nversion: \"1.0\"",
+                "line 3: version \"1.0\" is not a SemVer 2 version",
+            ),
+            (
+                "apiVersion: v2\nname: a\nversion: 1.0.0\ntype: app",
+                "line 4: type must be application or library",
+            ),
+            (
+                "apiVersion: v2\nname: a\nversion: 1.0.0\nkubeVersion: nope",
+                "line 4: kubeVersion \"nope\"",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = format!("{:#}", Metadata::parse(text).unwrap_err());
+            assert!(err.contains(expected), "{err} does not contain {expected}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_dependencies() {
+        let dup = format!("{GOOD}dependencies:\n- name: a\n- name: b\n  alias: a\n");
+        assert!(
+            Metadata::parse(&dup)
+                .unwrap_err()
+                .to_string()
+                .contains("more than one dependency")
+        );
+        let alias = format!("{GOOD}dependencies:\n- name: a\n  alias: a.b\n");
+        assert!(
+            Metadata::parse(&alias)
+                .unwrap_err()
+                .to_string()
+                .contains("disallowed characters")
+        );
+    }
+
+    #[test]
+    fn numeric_app_version_keeps_its_text() {
+        // Helm turns `appVersion: 1.10` into "1.1"; the scalar's text is kept here.
+        let meta = Metadata::parse(&format!("{GOOD}appVersion: 1.10\n")).unwrap();
+        assert_eq!(meta.app_version.as_deref(), Some("1.10"));
+    }
+
+    #[test]
+    fn constraints_follow_helm_syntax() {
+        let v = |s| semver::Version::parse(s).unwrap();
+        let c = parse_constraint(">= 1.20.0-0").unwrap();
+        assert!(satisfies(&c, &v("1.29.3-gke.1")));
+        assert!(!satisfies(&c, &v("1.19.0")));
+        let c = parse_constraint(">=1.0.0 <2.0.0 || ^3.1").unwrap();
+        assert!(satisfies(&c, &v("1.5.0")));
+        assert!(satisfies(&c, &v("3.2.0")));
+        assert!(!satisfies(&c, &v("2.1.0")));
+        assert!(parse_constraint("~0.1.0").is_ok());
+    }
+}

@@ -1,0 +1,83 @@
+//! Chart loading: a chart directory becomes an in-memory [`Chart`] with its metadata,
+//! default values, templates, other files and resolved subcharts. Nothing after this
+//! stage touches the chart's directory again.
+
+mod ignore;
+mod load;
+mod metadata;
+
+pub use ignore::Ignore;
+pub use metadata::{Dependency, Maintainer, Metadata, parse_constraint, satisfies, validate_name};
+
+use serde_yaml::Mapping;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A chart's files other than templates, values and `Chart.yaml`, by `/`-separated path.
+pub type Files = Arc<BTreeMap<String, Vec<u8>>>;
+
+/// Largest file a chart may hold, as in Helm.
+pub const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+/// Largest total size of a chart's files, subcharts included, as in Helm.
+pub const MAX_CHART_SIZE: u64 = 100 * 1024 * 1024;
+
+/// A loaded chart.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// Parsed `Chart.yaml`; for an aliased subchart `name` is the alias.
+    pub meta: Metadata,
+    /// Where the chart was loaded from, for messages.
+    pub dir: PathBuf,
+    /// `Chart.yaml` as written.
+    pub chart_yaml: String,
+    /// `values.yaml` as written (empty if the chart has none).
+    pub values_yaml: String,
+    /// `values.yaml` parsed.
+    pub values: Mapping,
+    /// Every file under `templates/`, partials included, sorted by path.
+    pub templates: Vec<TemplateSource>,
+    /// The chart's other files (readable from templates), keyed by `/`-separated path.
+    pub files: Files,
+    /// Subcharts, in `dependencies` order, then unlisted `charts/` directories by name.
+    pub subcharts: Vec<Subchart>,
+}
+
+/// One file under `templates/`.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    /// Path relative to `templates/`, `/`-separated.
+    pub path: String,
+    pub text: String,
+}
+
+impl TemplateSource {
+    /// Partials (basename starting with `_`) and `NOTES.txt` are not rendered on their own.
+    pub fn is_rendered(&self) -> bool {
+        let basename = self.path.rsplit('/').next().unwrap_or(&self.path);
+        !basename.starts_with('_') && !basename.ends_with("NOTES.txt")
+    }
+}
+
+/// A subchart and the switches its parent's `dependencies` entry gives it.
+#[derive(Debug, Clone)]
+pub struct Subchart {
+    pub chart: Chart,
+    /// Comma-separated value paths; the first that holds a boolean decides.
+    pub condition: Option<String>,
+    /// Tag names looked up under the top-level `tags:` values.
+    pub tags: Vec<String>,
+}
+
+impl Chart {
+    /// Loads the chart in `dir`, resolving `charts/` subdirectories and `file://`
+    /// dependencies.
+    pub fn load(dir: &Path) -> anyhow::Result<Chart> {
+        load::load_dir(dir, &mut Vec::new())
+    }
+
+    /// The chart's name (its alias when it is an aliased subchart).
+    pub fn name(&self) -> &str {
+        &self.meta.name
+    }
+}

@@ -1,0 +1,21 @@
+//! rudder renders Helm-style charts per environment with Tera.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//!
+//! ```text
+//! project ─► chart ─► values ─► render ─► manifest ─► output
+//! ```
+//!
+//! `project` reads `rudder.yaml` (environments); `chart` loads a chart directory and its
+//! subcharts; `values` merges the user's values with the charts' defaults by Helm's rules;
+//! `render` runs the templates through Tera; `manifest` splits, checks and orders the
+//! rendered documents; `output` prints them or writes them to a directory. `yaml` is the
+//! YAML reader and writer they share.
+
+pub mod chart;
+pub mod manifest;
+pub mod output;
+pub mod project;
+pub mod render;
+pub mod values;
+pub mod yaml;

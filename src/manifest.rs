@@ -1,0 +1,282 @@
+//! Manifests: rendered files split into YAML documents, each parsed back and checked
+//! (`apiVersion`, `kind`, `metadata.name`), then put in Helm's install order.
+
+use crate::render::RenderedFile;
+use anyhow::{Result, anyhow, bail};
+use serde_yaml::Value;
+
+/// Helm v4's install order of kinds; unknown kinds come after, by name.
+pub const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+/// One Kubernetes resource as rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The template's source path.
+    pub source: String,
+    /// The document's text, trimmed.
+    pub text: String,
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    /// True for Helm hooks (`helm.sh/hook` annotation): printed after the rest.
+    pub is_hook: bool,
+}
+
+/// Splits, checks and orders the documents of `files` (which come sorted by path).
+pub fn documents(files: &[RenderedFile]) -> Result<Vec<Document>> {
+    let mut documents = Vec::new();
+    for file in files {
+        for (line, text) in split(&file.text) {
+            documents.extend(parse(&file.path, text, line)?);
+        }
+    }
+    documents.sort_by(|a, b| (a.is_hook, rank(&a.kind)).cmp(&(b.is_hook, rank(&b.kind))));
+    Ok(documents)
+}
+
+/// The sort key of a kind: its place in [`INSTALL_ORDER`], or after all of them by name.
+fn rank(kind: &str) -> (usize, &str) {
+    match INSTALL_ORDER.iter().position(|k| *k == kind) {
+        Some(index) => (index, ""),
+        None => (INSTALL_ORDER.len(), kind),
+    }
+}
+
+/// Splits a rendered file at lines starting with `---` (text after the marker begins the
+/// next document, as in Helm); yields each non-empty document, trimmed, with the 1-based
+/// line it starts on.
+pub fn split(text: &str) -> Vec<(usize, &str)> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut start_line = 1;
+    let mut offset = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        if let Some(rest) = line.strip_prefix("---") {
+            push_piece(&mut pieces, text, start, offset, start_line);
+            start = offset + 3 + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+            start_line = index + 1;
+        }
+        offset += line.len();
+    }
+    push_piece(&mut pieces, text, start, text.len(), start_line);
+    pieces
+}
+
+fn push_piece<'t>(
+    pieces: &mut Vec<(usize, &'t str)>,
+    text: &'t str,
+    start: usize,
+    end: usize,
+    line: usize,
+) {
+    let piece = &text[start..end];
+    let trimmed = piece.trim();
+    if trimmed.is_empty() {
+        return;
+    }
+    let leading_lines = piece[..piece.len() - piece.trim_start().len()]
+        .matches('\n')
+        .count();
+    pieces.push((line + leading_lines, trimmed));
+}
+
+/// Parses and checks one document; one that holds only comments is dropped (`None`).
+fn parse(source: &str, text: &str, first_line: usize) -> Result<Option<Document>> {
+    let value: Value = serde_yaml::from_str(text).map_err(|e| {
+        let line = e.location().map(|l| first_line + l.line() - 1);
+        let shown = line
+            .map(|l| format!(" (rendered line {l})"))
+            .unwrap_or_default();
+        let excerpt = line
+            .and_then(|l| text.lines().nth(l - first_line))
+            .map(|t| format!("\n  | {t}"))
+            .unwrap_or_default();
+        anyhow!("{source}: the rendered output is not valid YAML{shown}: {e}{excerpt}")
+    })?;
+    let field = |path: &[&str]| -> Option<String> {
+        let mut current = &value;
+        for key in path {
+            current = current.get(key)?;
+        }
+        current
+            .as_str()
+            .map(str::to_string)
+            .filter(|s| !s.is_empty())
+    };
+    let missing =
+        |what: &str| anyhow!("{source}: the document at rendered line {first_line} has no {what}");
+    if value.is_null() {
+        return Ok(None);
+    }
+    if !value.is_mapping() {
+        bail!(
+            "{source}: the document at rendered line {first_line} is {}, not a mapping",
+            crate::yaml::kind_name(&value)
+        );
+    }
+    Ok(Some(Document {
+        source: source.to_string(),
+        text: text.to_string(),
+        api_version: field(&["apiVersion"]).ok_or_else(|| missing("apiVersion"))?,
+        kind: field(&["kind"]).ok_or_else(|| missing("kind"))?,
+        name: field(&["metadata", "name"]).ok_or_else(|| missing("metadata.name"))?,
+        is_hook: value
+            .get("metadata")
+            .and_then(|m| m.get("annotations"))
+            .and_then(|a| a.get("helm.sh/hook"))
+            .is_some(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> RenderedFile {
+        RenderedFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    fn doc(kind: &str, name: &str) -> String {
+        format!("apiVersion: v1\nkind: {kind}\nmetadata:\n  name: {name}\n")
+    }
+
+    #[test]
+    fn split_handles_markers_blank_documents_and_glued_text() {
+        let text = "\n---\n\n---\na: 1\n--- # note\nb: 2\n---c: 3\n";
+        assert_eq!(
+            split(text),
+            vec![(5, "a: 1"), (6, "# note\nb: 2"), (8, "c: 3")]
+        );
+        assert_eq!(split("a: 1\n"), vec![(1, "a: 1")]);
+        assert!(split("  \n---\n").is_empty());
+    }
+
+    #[test]
+    fn documents_follow_install_order_then_path() {
+        let files = [
+            file(
+                "c/templates/a.yaml",
+                &format!("{}---\n{}", doc("Deployment", "d"), doc("Widget", "w")),
+            ),
+            file(
+                "c/templates/b.yaml",
+                &format!("{}---\n{}", doc("ConfigMap", "cm"), doc("Apple", "a")),
+            ),
+            file(
+                "c/templates/c.yaml",
+                &format!("{}---\n{}", doc("Namespace", "ns"), doc("ConfigMap", "cm2")),
+            ),
+        ];
+        let order: Vec<String> = documents(&files)
+            .unwrap()
+            .iter()
+            .map(|d| d.name.clone())
+            .collect();
+        assert_eq!(order, ["ns", "cm", "cm2", "d", "a", "w"]);
+    }
+
+    #[test]
+    fn hooks_come_last() {
+        let hook = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: h\n  annotations:\n    helm.sh/hook: post-install\n";
+        let files = [file(
+            "c/templates/a.yaml",
+            &format!("{hook}---\n{}", doc("Secret", "s")),
+        )];
+        let order: Vec<String> = documents(&files)
+            .unwrap()
+            .iter()
+            .map(|d| d.name.clone())
+            .collect();
+        assert_eq!(order, ["s", "h"]);
+    }
+
+    #[test]
+    fn invalid_documents_name_the_template_and_line() {
+        let err = documents(&[file(
+            "c/templates/x.yaml",
+            &format!("{}---\na: b: c\n", doc("Secret", "s")),
+        )])
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "c/templates/x.yaml: the rendered output is not valid YAML (rendered line 6)"
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().ends_with("\n  | a: b: c"), "{err}");
+        let err = documents(&[file(
+            "c/templates/x.yaml",
+            "\n\nkind: Secret\nmetadata: {name: s}\n",
+        )])
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c/templates/x.yaml: the document at rendered line 3 has no apiVersion"
+        );
+        let err = documents(&[file(
+            "c/templates/x.yaml",
+            "apiVersion: v1\nkind: Secret\nmetadata: {}\n",
+        )])
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c/templates/x.yaml: the document at rendered line 1 has no metadata.name"
+        );
+        let err = documents(&[file("c/templates/x.yaml", "- a\n")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c/templates/x.yaml: the document at rendered line 1 is a list, not a mapping"
+        );
+    }
+
+    #[test]
+    fn comment_only_documents_are_dropped() {
+        let files = [file(
+            "c/templates/x.yaml",
+            &format!("# just a comment\n---\n{}", doc("Secret", "s")),
+        )];
+        assert_eq!(documents(&files).unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,225 @@
+//! The project file `rudder.yaml`: the default chart and release, and the environments
+//! (values files, namespace, kube version, `extends`) that `--env NAME` selects.
+//!
+//! Without a project file, `--env NAME` means the values file `values/NAME.yaml`.
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The project file's name.
+pub const FILE_NAME: &str = "rudder.yaml";
+
+/// A parsed `rudder.yaml`, with the directory it was found in.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The directory holding `rudder.yaml`; relative paths in it start here.
+    pub root: PathBuf,
+    pub file: ProjectFile,
+}
+
+/// The contents of `rudder.yaml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProjectFile {
+    /// The chart rendered when no CHART argument is given.
+    pub chart: Option<PathBuf>,
+    /// The release name used when none is given.
+    pub release: Option<String>,
+    #[serde(default)]
+    pub environments: BTreeMap<String, EnvironmentSpec>,
+}
+
+/// One environment as written in `rudder.yaml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EnvironmentSpec {
+    /// Another environment whose values files come first.
+    pub extends: Option<String>,
+    /// Values files; default `values/NAME.yaml`.
+    pub values: Option<Vec<PathBuf>>,
+    pub namespace: Option<String>,
+    pub kube_version: Option<String>,
+}
+
+/// An environment with `extends` resolved and paths made relative to the working
+/// directory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Environment {
+    pub name: String,
+    pub values_files: Vec<PathBuf>,
+    pub namespace: Option<String>,
+    pub kube_version: Option<String>,
+}
+
+impl Project {
+    /// Finds `rudder.yaml` in `start` or the nearest directory above it.
+    pub fn find(start: &Path) -> Result<Option<Project>> {
+        for dir in start.ancestors() {
+            let path = dir.join(FILE_NAME);
+            if path.is_file() {
+                return Project::load(&path).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Loads the project file at `path`.
+    pub fn load(path: &Path) -> Result<Project> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let file = Self::parse(&text).with_context(|| format!("invalid {}", path.display()))?;
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(Project { root, file })
+    }
+
+    /// Parses project file text.
+    pub fn parse(text: &str) -> Result<ProjectFile> {
+        if text.trim().is_empty() {
+            return Ok(ProjectFile::default());
+        }
+        Ok(serde_yaml::from_str(text)?)
+    }
+
+    /// The default chart directory, if the project names one.
+    pub fn chart(&self) -> Option<PathBuf> {
+        self.file.chart.as_ref().map(|chart| self.root.join(chart))
+    }
+
+    /// Resolves environment `name`, following `extends`.
+    pub fn environment(&self, name: &str) -> Result<Environment> {
+        let mut chain: Vec<&str> = Vec::new();
+        let mut current = name;
+        loop {
+            if chain.contains(&current) {
+                chain.push(current);
+                bail!(
+                    "environment {name:?}: cycle in extends: {}",
+                    chain.join(" -> ")
+                );
+            }
+            let spec = self.spec(current, chain.last().copied())?;
+            chain.push(current);
+            match &spec.extends {
+                Some(parent) => current = parent,
+                None => break,
+            }
+        }
+        let mut env = Environment {
+            name: name.to_string(),
+            ..Environment::default()
+        };
+        for link in chain.iter().rev() {
+            let spec = &self.file.environments[*link];
+            let files = spec
+                .values
+                .clone()
+                .unwrap_or_else(|| vec![default_values_file(link)]);
+            env.values_files
+                .extend(files.iter().map(|f| self.root.join(f)));
+            env.namespace = spec.namespace.clone().or(env.namespace);
+            env.kube_version = spec.kube_version.clone().or(env.kube_version);
+        }
+        Ok(env)
+    }
+
+    fn spec(&self, name: &str, child: Option<&str>) -> Result<&EnvironmentSpec> {
+        self.file.environments.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.file.environments.keys().map(String::as_str).collect();
+            let by = child
+                .map(|c| format!(" (extended by {c:?})"))
+                .unwrap_or_default();
+            anyhow!(
+                "unknown environment {name:?}{by}; known environments: {}",
+                known.join(", ")
+            )
+        })
+    }
+}
+
+/// `--env NAME` without a project file: `values/NAME.yaml` under `dir`.
+pub fn environment_without_project(dir: &Path, name: &str) -> Result<Environment> {
+    let file = dir.join(default_values_file(name));
+    if !file.is_file() {
+        bail!(
+            "unknown environment {name:?}: there is no {FILE_NAME} and no {}",
+            file.display()
+        );
+    }
+    Ok(Environment {
+        name: name.to_string(),
+        values_files: vec![file],
+        ..Environment::default()
+    })
+}
+
+fn default_values_file(name: &str) -> PathBuf {
+    Path::new("values").join(format!("{name}.yaml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(text: &str) -> Project {
+        Project {
+            root: PathBuf::from("p"),
+            file: Project::parse(text).unwrap(),
+        }
+    }
+
+    const ENVS: &str = "chart: charts/app\nrelease: app\nenvironments:\n  dev:\n    namespace: app-dev\n    kubeVersion: 1.29.0\n  cp-dev:\n    extends: dev\n    namespace: app-cp\n  prod:\n    values: [values/prod.yaml, values/prod-secrets.yaml]\n";
+
+    #[test]
+    fn default_files_and_extends() {
+        let p = project(ENVS);
+        let env = p.environment("cp-dev").unwrap();
+        assert_eq!(
+            env.values_files,
+            vec![
+                PathBuf::from("p/values/dev.yaml"),
+                PathBuf::from("p/values/cp-dev.yaml")
+            ]
+        );
+        assert_eq!(env.namespace.as_deref(), Some("app-cp"));
+        assert_eq!(env.kube_version.as_deref(), Some("1.29.0"));
+        assert_eq!(p.environment("prod").unwrap().values_files.len(), 2);
+        assert_eq!(p.chart(), Some(PathBuf::from("p/charts/app")));
+    }
+
+    #[test]
+    fn unknown_environment_lists_the_known_ones() {
+        let err = project(ENVS).environment("qa").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "unknown environment \"qa\"; known environments: cp-dev, dev, prod"
+        );
+    }
+
+    #[test]
+    fn extends_cycles_and_dangling_parents_are_errors() {
+        let p =
+            project("environments:\n  a: {extends: b}\n  b: {extends: a}\n  c: {extends: nope}\n");
+        assert_eq!(
+            p.environment("a").unwrap_err().to_string(),
+            "environment \"a\": cycle in extends: a -> b -> a"
+        );
+        assert!(
+            p.environment("c")
+                .unwrap_err()
+                .to_string()
+                .contains("unknown environment \"nope\" (extended by \"c\")")
+        );
+    }
+
+    #[test]
+    fn typos_in_the_project_file_are_errors() {
+        assert!(
+            Project::parse("environments:\n  dev: {namspace: x}\n")
+                .unwrap_err()
+                .to_string()
+                .contains("namspace")
+        );
+    }
+}

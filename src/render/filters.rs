@@ -1,0 +1,228 @@
+//! The filters and functions rudder adds to Tera for chart templates: Helm's most used
+//! functions under snake_case names, plus read-only access to the chart's own files.
+
+use anyhow::anyhow;
+use base64::Engine as _;
+use sha2::Digest as _;
+use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
+
+pub use crate::chart::Files;
+
+/// Registers every filter and function on `tera`; `files` backs `file` and `files`.
+pub fn register(tera: &mut Tera, files: Files) {
+    tera.register_filter("to_yaml", to_yaml);
+    tera.register_filter("to_json", to_json);
+    tera.register_filter("from_yaml", from_yaml);
+    tera.register_filter("from_json", from_json);
+    tera.register_filter("nindent", nindent);
+    tera.register_filter("quote", quote);
+    tera.register_filter("squote", squote);
+    tera.register_filter("b64enc", b64enc);
+    tera.register_filter("b64dec", b64dec);
+    tera.register_filter("sha256sum", sha256sum);
+    tera.register_filter("required", required);
+    tera.register_filter("trunc", trunc);
+    tera.register_filter("trim_prefix", trim_prefix);
+    tera.register_filter("trim_suffix", trim_suffix);
+    tera.register_function("fail", fail);
+    let for_file = files.clone();
+    tera.register_function("file", move |kwargs: Kwargs, _: &State| {
+        file(&for_file, &kwargs)
+    });
+    tera.register_function("files", move |kwargs: Kwargs, _: &State| {
+        glob(&files, &kwargs)
+    });
+}
+
+fn message(error: impl std::fmt::Display) -> Error {
+    Error::message(error.to_string())
+}
+
+fn defined(value: &Value, filter: &str) -> TeraResult<()> {
+    if value.is_undefined() {
+        return Err(Error::message(format!(
+            "`{filter}` was given an undefined value"
+        )));
+    }
+    Ok(())
+}
+
+/// Block YAML of any value, YAML-1.1-safe, keys in their original order, no trailing
+/// newline (as Helm's `toYaml`).
+pub fn to_yaml(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    defined(value, "to_yaml")?;
+    let yaml = serde_yaml::to_value(value).map_err(message)?;
+    let mut text = crate::yaml::to_string(&yaml);
+    text.truncate(text.trim_end_matches('\n').len());
+    Ok(text)
+}
+
+/// Compact JSON, keys in their original order.
+pub fn to_json(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    defined(value, "to_json")?;
+    serde_json::to_string(value).map_err(message)
+}
+
+/// Parses a YAML string; invalid YAML is an error (Helm returns an `Error` key instead).
+pub fn from_yaml(text: &str, _: Kwargs, _: &State) -> TeraResult<Value> {
+    let value: serde_yaml::Value =
+        serde_yaml::from_str(text).map_err(|e| message(format!("from_yaml: {e}")))?;
+    Ok(Value::from_serializable(&value))
+}
+
+/// Parses a JSON string; invalid JSON is an error.
+pub fn from_json(text: &str, _: Kwargs, _: &State) -> TeraResult<Value> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| message(format!("from_json: {e}")))?;
+    Ok(Value::from_serializable(&value))
+}
+
+/// A newline, then every line indented by `width` spaces (Helm's `nindent`); empty
+/// lines get no trailing spaces.
+pub fn nindent(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let width = kwargs.must_get::<usize>("width")?.min(1000);
+    let pad = " ".repeat(width);
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+    }
+    Ok(out)
+}
+
+/// A double-quoted string, escaped so it is one valid YAML/JSON scalar.
+pub fn quote(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    defined(value, "quote")?;
+    let text = display(value);
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Ok(out)
+}
+
+/// A single-quoted string (`'` doubled, as YAML requires).
+pub fn squote(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    defined(value, "squote")?;
+    Ok(format!("'{}'", display(value).replace('\'', "''")))
+}
+
+fn display(value: &Value) -> String {
+    if value.is_none() {
+        String::new()
+    } else {
+        value.to_string()
+    }
+}
+
+pub fn b64enc(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    defined(value, "b64enc")?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(display(value)))
+}
+
+pub fn b64dec(text: &str, _: Kwargs, _: &State) -> TeraResult<String> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .map_err(|e| message(format!("b64dec: invalid base64: {e}")))?;
+    String::from_utf8(bytes).map_err(|_| message("b64dec: the decoded bytes are not UTF-8 text"))
+}
+
+/// Lower-case hex SHA-256 of the text (for `checksum/config` annotations).
+pub fn sha256sum(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    defined(value, "sha256sum")?;
+    let digest = sha2::Sha256::digest(display(value).as_bytes());
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Fails with `message` when the value is undefined, `none` or an empty string;
+/// returns it unchanged otherwise (`0` and `false` pass, as in Helm).
+pub fn required(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let missing =
+        value.is_undefined() || value.is_none() || value.as_str().is_some_and(str::is_empty);
+    if missing {
+        let text = kwargs
+            .get::<&str>("message")?
+            .unwrap_or("a required value is missing");
+        return Err(Error::message(text));
+    }
+    Ok(value.clone())
+}
+
+/// `fail(message="...")` stops the render with the message.
+pub fn fail(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let text = kwargs.must_get::<&str>("message")?;
+    Err(Error::message(text))
+}
+
+/// The first `length` characters, or the last `-length` when negative (Helm's `trunc`).
+pub fn trunc(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let length = kwargs.must_get::<i64>("length")?;
+    let count = text.chars().count();
+    let keep = usize::try_from(length.unsigned_abs())
+        .unwrap_or(usize::MAX)
+        .min(count);
+    Ok(if length >= 0 {
+        text.chars().take(keep).collect()
+    } else {
+        text.chars().skip(count - keep).collect()
+    })
+}
+
+pub fn trim_prefix(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let prefix = kwargs.must_get::<&str>("prefix")?;
+    Ok(text.strip_prefix(prefix).unwrap_or(text).to_string())
+}
+
+pub fn trim_suffix(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let suffix = kwargs.must_get::<&str>("suffix")?;
+    Ok(text.strip_suffix(suffix).unwrap_or(text).to_string())
+}
+
+/// `file(path="config/app.conf")`: a chart file's text; a missing file is an error.
+fn file(files: &Files, kwargs: &Kwargs) -> TeraResult<String> {
+    let path = kwargs.must_get::<&str>("path")?;
+    let bytes = files.get(path.trim_start_matches("./")).ok_or_else(|| {
+        message(format!(
+            "file {path:?} is not in the chart (templates, values and Chart.yaml are not files)"
+        ))
+    })?;
+    String::from_utf8(bytes.clone())
+        .map_err(|_| message(format!("file {path:?} is not UTF-8 text")))
+}
+
+/// `files(glob="config/*")`: a map of matching paths to their text, sorted by path.
+/// `*` stays within one directory; `**` crosses directories.
+fn glob(files: &Files, kwargs: &Kwargs) -> TeraResult<Value> {
+    let pattern = kwargs.must_get::<&str>("glob")?;
+    let matcher = globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| message(anyhow!("files: invalid glob {pattern:?}: {e}")))?
+        .compile_matcher();
+    let mut map = tera::Map::new();
+    for (path, bytes) in files
+        .iter()
+        .filter(|(path, _)| matcher.is_match(path.as_str()))
+    {
+        let text = String::from_utf8(bytes.clone())
+            .map_err(|_| message(format!("file {path:?} is not UTF-8 text")))?;
+        map.insert(path.clone().into(), Value::from(text));
+    }
+    Ok(Value::from(map))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,214 @@
+//! Rendering: each chart's templates are compiled once into its own Tera instance and
+//! rendered against its scoped values, in parallel, into one text per template file.
+//!
+//! Templates are named by their Helm source path (`journal/charts/redis/templates/x.yaml`),
+//! so every error points at that path with line and column; within a chart they include
+//! each other by their path under `templates/` (`{% include "_config.yaml" %}`), and they
+//! can also include the partials of their library-type subcharts.
+
+mod context;
+mod filters;
+
+pub use context::{
+    Capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, KubeVersion, Release,
+    validate_release_name,
+};
+
+use crate::chart::Chart;
+use crate::values::Values;
+use anyhow::{Context as _, Result, anyhow, bail};
+use rayon::prelude::*;
+use serde_yaml::Mapping;
+use tera::{Context, Tera};
+
+/// One rendered template file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedFile {
+    /// Helm's source path: `<chart>/templates/<file>` or
+    /// `<chart>/charts/<subchart>/templates/<file>`.
+    pub path: String,
+    pub text: String,
+}
+
+/// A chart of the tree with the values it sees.
+struct Unit<'c> {
+    chart: &'c Chart,
+    /// `journal` or `journal/charts/frontend`.
+    base: String,
+    values: &'c Mapping,
+    is_root: bool,
+}
+
+/// Renders every template of `chart` and its enabled subcharts, sorted by path.
+pub fn render(
+    chart: &Chart,
+    values: &Values,
+    release: &Release,
+    caps: &Capabilities,
+) -> Result<Vec<RenderedFile>> {
+    if chart.meta.is_library() {
+        bail!(
+            "{}: library charts are not installable (type: library)",
+            chart.dir.display()
+        );
+    }
+    check_kube_version(chart, caps)?;
+    let mut units = Vec::new();
+    collect_units(
+        chart,
+        &values.root,
+        values,
+        chart.name().to_string(),
+        "",
+        true,
+        &mut units,
+    );
+    let compiled: Vec<Result<(Tera, Context)>> = units
+        .par_iter()
+        .map(|unit| compile(unit, release, caps))
+        .collect();
+    let compiled: Vec<(Tera, Context)> = compiled.into_iter().collect::<Result<_>>()?;
+    let jobs: Vec<(usize, String)> = units
+        .iter()
+        .enumerate()
+        .flat_map(|(index, unit)| {
+            unit.chart
+                .templates
+                .iter()
+                .filter(|t| t.is_rendered())
+                .map(move |t| (index, t.path.clone()))
+        })
+        .collect();
+    let results: Vec<Result<RenderedFile>> = jobs
+        .par_iter()
+        .map(|(index, path)| render_one(&compiled[*index], &units[*index].base, path))
+        .collect();
+    let mut files: Vec<RenderedFile> = results.into_iter().collect::<Result<_>>()?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn collect_units<'c>(
+    chart: &'c Chart,
+    scoped: &'c Mapping,
+    values: &Values,
+    base: String,
+    value_path: &str,
+    is_root: bool,
+    units: &mut Vec<Unit<'c>>,
+) {
+    for sub in &chart.subcharts {
+        let name = sub.chart.name();
+        let path = if value_path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{value_path}.{name}")
+        };
+        if !values.is_enabled(&path) || sub.chart.meta.is_library() {
+            continue;
+        }
+        let Some(sub_values) = scoped.get(name).and_then(serde_yaml::Value::as_mapping) else {
+            continue;
+        };
+        collect_units(
+            &sub.chart,
+            sub_values,
+            values,
+            format!("{base}/charts/{name}"),
+            &path,
+            false,
+            units,
+        );
+    }
+    units.push(Unit {
+        chart,
+        base,
+        values: scoped,
+        is_root,
+    });
+}
+
+/// Builds the chart's Tera instance (its templates plus its library subcharts'
+/// partials) and the context shared by its templates.
+fn compile(unit: &Unit, release: &Release, caps: &Capabilities) -> Result<(Tera, Context)> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(Vec::<&str>::new());
+    let mut sources: Vec<(String, &str)> = Vec::new();
+    let mut prefixes = vec![format!("{}/templates/", unit.base)];
+    add_sources(unit.chart, &unit.base, &mut sources);
+    for library in unit
+        .chart
+        .subcharts
+        .iter()
+        .filter(|s| s.chart.meta.is_library())
+    {
+        let base = format!("{}/charts/{}", unit.base, library.chart.name());
+        prefixes.push(format!("{base}/templates/"));
+        add_sources(&library.chart, &base, &mut sources);
+    }
+    tera.set_fallback_prefixes(prefixes)
+        .map_err(|e| anyhow!("{e}"))?;
+    filters::register(&mut tera, unit.chart.files.clone());
+    tera.add_raw_templates(sources)
+        .map_err(|e| anyhow!("{e}"))
+        .with_context(|| {
+            format!(
+                "cannot compile the templates of chart {} ({})",
+                unit.base,
+                unit.chart.dir.display()
+            )
+        })?;
+    let mut context = Context::new();
+    context.insert("Values", unit.values);
+    context.insert(
+        "Chart",
+        &context::chart_json(&unit.chart.meta, unit.is_root),
+    );
+    context.insert("Release", &release.to_json());
+    context.insert("Capabilities", &caps.to_json());
+    context.insert(
+        "Environment",
+        &serde_json::json!({ "Name": release.environment }),
+    );
+    Ok((tera, context))
+}
+
+fn add_sources<'c>(chart: &'c Chart, base: &str, sources: &mut Vec<(String, &'c str)>) {
+    sources.extend(
+        chart
+            .templates
+            .iter()
+            .map(|t| (format!("{base}/templates/{}", t.path), t.text.as_str())),
+    );
+}
+
+fn render_one((tera, context): &(Tera, Context), base: &str, path: &str) -> Result<RenderedFile> {
+    let name = format!("{base}/templates/{path}");
+    let mut context = context.clone();
+    context.insert(
+        "Template",
+        &serde_json::json!({ "Name": name, "BasePath": format!("{base}/templates") }),
+    );
+    let text = tera
+        .render(&name, &context)
+        .map_err(|e| anyhow!("{e}"))
+        .with_context(|| format!("cannot render {name}"))?;
+    Ok(RenderedFile { path: name, text })
+}
+
+/// The root chart's `kubeVersion` constraint must admit the target version.
+fn check_kube_version(chart: &Chart, caps: &Capabilities) -> Result<()> {
+    let Some(constraint) = &chart.meta.kube_version else {
+        return Ok(());
+    };
+    let parsed = crate::chart::parse_constraint(constraint)?;
+    let version = caps.kube_version.semver();
+    if !crate::chart::satisfies(&parsed, &version) {
+        bail!(
+            "chart {} requires kubeVersion {constraint} which is incompatible with Kubernetes {}",
+            chart.name(),
+            caps.kube_version.full
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,189 @@
+//! Values: the user's values (values files, then the `--set` family) coalesced with the
+//! charts' defaults by Helm's rules, and the subcharts that conditions and tags leave on.
+//!
+//! Precedence, lowest first: subchart `values.yaml` < parent `values.yaml` under the
+//! subchart's key < environment values files < `-f` files < `--set-json` < `--set` <
+//! `--set-string` < `--set-file`. Maps merge deeply, lists and scalars replace, and a
+//! user `null` deletes a chart default.
+
+mod coalesce;
+mod set;
+
+pub use coalesce::{coalesce, merge_maps};
+pub use set::{MAX_INDEX, MAX_NESTED_LEVEL, SetKind, typed_value};
+
+use crate::chart::Chart;
+use anyhow::{Context, Result, anyhow};
+use serde_yaml::{Mapping, Value};
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Where the user's values come from, in the order they apply.
+#[derive(Debug, Default, Clone)]
+pub struct ValueOptions {
+    /// Values files in order (environment files first, then `-f`); `-` is stdin.
+    pub files: Vec<PathBuf>,
+    pub set_json: Vec<String>,
+    pub set: Vec<String>,
+    pub set_string: Vec<String>,
+    pub set_file: Vec<String>,
+}
+
+/// The final values of a release.
+#[derive(Debug, Clone)]
+pub struct Values {
+    /// The root chart's `.Values`; a subchart's are under its name.
+    pub root: Mapping,
+    /// Value paths (`sub` or `sub.nested`) of the subcharts that are switched off.
+    pub disabled: BTreeSet<String>,
+}
+
+impl Values {
+    /// True if the subchart at value path `path` renders.
+    pub fn is_enabled(&self, path: &str) -> bool {
+        !self.disabled.contains(path)
+    }
+}
+
+/// Reads the user's values: files merged in order, then the `--set` family on top.
+pub fn user_values(options: &ValueOptions, stdin: &mut dyn Read) -> Result<Mapping> {
+    let mut stdin_text: Option<String> = None;
+    let mut read_stdin = |stdin: &mut dyn Read| -> Result<String> {
+        if stdin_text.is_none() {
+            let mut text = String::new();
+            stdin
+                .read_to_string(&mut text)
+                .context("cannot read values from standard input")?;
+            stdin_text = Some(text);
+        }
+        Ok(stdin_text.clone().unwrap_or_default())
+    };
+    let mut values = Mapping::new();
+    for path in &options.files {
+        let (text, shown) = if path == Path::new("-") {
+            (read_stdin(stdin)?, "<stdin>".to_string())
+        } else {
+            (read_values_file(path)?, path.display().to_string())
+        };
+        let map = crate::yaml::parse_mapping(&text)
+            .with_context(|| format!("invalid values file {shown}"))?;
+        merge_maps(&mut values, map);
+    }
+    apply_all(&mut values, &options.set_json, "--set-json", || {
+        SetKind::Json
+    })?;
+    apply_all(&mut values, &options.set, "--set", || SetKind::Typed)?;
+    apply_all(&mut values, &options.set_string, "--set-string", || {
+        SetKind::String
+    })?;
+    let mut read_file = |path: &str| -> Result<String> {
+        if path == "-" {
+            return read_stdin(stdin);
+        }
+        read_values_file(Path::new(path))
+    };
+    for input in &options.set_file {
+        set::apply(&mut values, input, SetKind::File(&mut read_file))
+            .with_context(|| format!("failed parsing --set-file data {input:?}"))?;
+    }
+    Ok(values)
+}
+
+fn apply_all(
+    values: &mut Mapping,
+    inputs: &[String],
+    flag: &str,
+    kind: impl Fn() -> SetKind<'static>,
+) -> Result<()> {
+    for input in inputs {
+        set::apply(values, input, kind())
+            .with_context(|| format!("failed parsing {flag} data {input:?}"))?;
+    }
+    Ok(())
+}
+
+fn read_values_file(path: &Path) -> Result<String> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if size > crate::chart::MAX_FILE_SIZE {
+        return Err(anyhow!(
+            "{}: file is {size} bytes, over the limit of {} bytes",
+            path.display(),
+            crate::chart::MAX_FILE_SIZE
+        ));
+    }
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Coalesces `user` values with the chart tree's defaults and works out which subcharts
+/// conditions and tags switch off (evaluated on the values coalesced with every
+/// subchart, as Helm does, then coalesced again without the disabled ones).
+pub fn resolve(chart: &Chart, user: Mapping) -> Result<Values> {
+    let mut everything = user.clone();
+    coalesce(chart, &mut everything, &BTreeSet::new())?;
+    let mut disabled = BTreeSet::new();
+    find_disabled(chart, &everything, "", &mut disabled);
+    let mut root = user;
+    coalesce(chart, &mut root, &disabled)?;
+    Ok(Values { root, disabled })
+}
+
+fn find_disabled(chart: &Chart, top: &Mapping, prefix: &str, disabled: &mut BTreeSet<String>) {
+    for sub in &chart.subcharts {
+        let path = join(prefix, sub.chart.name());
+        if !is_enabled(sub, top, prefix) {
+            disabled.insert(path);
+            continue;
+        }
+        find_disabled(&sub.chart, top, &path, disabled);
+    }
+}
+
+/// Helm's rule: tags first (any `true` tag enables; otherwise any `false` disables),
+/// then the first condition path holding a boolean overrides.
+fn is_enabled(sub: &crate::chart::Subchart, top: &Mapping, prefix: &str) -> bool {
+    let mut enabled = true;
+    let tags = top.get("tags").and_then(Value::as_mapping);
+    let tag_values: Vec<bool> = sub
+        .tags
+        .iter()
+        .filter_map(|tag| {
+            tags.and_then(|t| t.get(tag.as_str()))
+                .and_then(Value::as_bool)
+        })
+        .collect();
+    if !tag_values.is_empty() {
+        enabled = tag_values.contains(&true);
+    }
+    let conditions = sub.condition.as_deref().unwrap_or("");
+    for condition in conditions
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        if let Some(flag) = lookup(top, &join(prefix, condition)).and_then(Value::as_bool) {
+            return flag;
+        }
+    }
+    enabled
+}
+
+/// The value at a dotted path, if every step exists.
+pub fn lookup<'a>(map: &'a Mapping, path: &str) -> Option<&'a Value> {
+    let mut parts = path.split('.');
+    let mut current = map.get(parts.next()?)?;
+    for part in parts {
+        current = current.as_mapping()?.get(part)?;
+    }
+    Some(current)
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
