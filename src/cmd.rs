@@ -22,7 +22,8 @@ pub fn run(command: Command) -> Result<()> {
 pub fn describe(error: &anyhow::Error) -> String {
     let mut text = format!("error: {error}");
     for cause in error.chain().skip(1) {
-        text.push_str(&format!("\ncaused by: {cause}"));
+        let cause = cause.to_string();
+        text.push_str(&format!("\ncaused by: {}", cause.strip_prefix("error: ").unwrap_or(&cause)));
     }
     text
 }
