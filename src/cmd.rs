@@ -23,7 +23,10 @@ pub fn describe(error: &anyhow::Error) -> String {
     let mut text = format!("error: {error}");
     for cause in error.chain().skip(1) {
         let cause = cause.to_string();
-        text.push_str(&format!("\ncaused by: {}", cause.strip_prefix("error: ").unwrap_or(&cause)));
+        text.push_str(&format!(
+            "\ncaused by: {}",
+            cause.strip_prefix("error: ").unwrap_or(&cause)
+        ));
     }
     text
 }

@@ -130,7 +130,12 @@ fn parse(source: &str, text: &str, first_line: usize) -> Result<Option<Document>
             .and_then(|l| text.lines().nth(l - first_line))
             .map(|t| format!("\n  | {t}"))
             .unwrap_or_default();
-        anyhow!("{source}: the rendered output is not valid YAML{shown}: {e}{excerpt}")
+        let message = e.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m)
+            .to_string();
+        anyhow!("{source}: the rendered output is not valid YAML{shown}: {message}{excerpt}")
     })?;
     let field = |path: &[&str]| -> Option<String> {
         let mut current = &value;

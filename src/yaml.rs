@@ -261,14 +261,20 @@ pub fn is_ambiguous(s: &str) -> bool {
     if lower == ".inf" || lower == ".nan" {
         return true;
     }
-    // Anything that starts like a number (digits, `.5`, `0x1F`, `1e3`, `1_000`,
-    // `12:30` sexagesimal, `2024-01-01`) is quoted: over-quoting is harmless.
+    // Anything made only of number characters that starts like a number: decimals,
+    // `.5`, `0x1F`, `0o17`, `0b101`, `1e3`, `1_000`, `12:30` (YAML 1.1 sexagesimal) and
+    // dates such as `2024-01-01`. Over-quoting (`1.0.3`) is harmless; `50m`, `64Mi` and
+    // `1.2.3-alpine` stay plain.
     let mut chars = unsigned.chars();
-    match chars.next() {
+    let starts_like_a_number = match chars.next() {
         Some(c) if c.is_ascii_digit() => true,
         Some('.') => chars.next().is_some_and(|c| c.is_ascii_digit()),
         _ => false,
-    }
+    };
+    starts_like_a_number
+        && unsigned
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || "xXoObB_.:+-TtZz ".contains(c))
 }
 
 /// True for strings that a plain scalar cannot carry as they are.

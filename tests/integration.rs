@@ -1,1 +1,13 @@
+//! The integration tests: every test runs the real `rudder` binary over fixture charts
+//! (`tests/fixtures/`) or the journal app, and compares output with insta snapshots
+//! (`tests/snapshots/`) or exact text.
 
+mod harness;
+
+mod cli;
+mod environments;
+mod errors;
+mod journal;
+mod output;
+mod render;
+mod values;

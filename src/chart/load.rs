@@ -104,7 +104,8 @@ fn walk(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<(String, Vec<u8>
     let walker = walker.filter_entry(|entry| {
         let rel = relative(root, entry.path());
         let is_dir = entry.file_type().is_dir();
-        !(is_dir && rel == "charts") && !ignore.is_ignored(&rel, is_dir)
+        let vendored_charts = is_dir && rel == "charts";
+        !vendored_charts && !ignore.is_ignored(&rel, is_dir)
     });
     for entry in walker {
         let entry = entry.map_err(|e| walk_error(dir, root, e))?;
@@ -224,8 +225,8 @@ fn load_subcharts(
                     parent.dir.display()
                 )
             })?,
-            None => match vendored.iter().position(|c| c.meta.name == dep.name) {
-                Some(index) => vendored.remove(index),
+            None => match vendored.iter().find(|c| c.meta.name == dep.name) {
+                Some(chart) => chart.clone(),
                 None => bail!(
                     "{}: dependency {:?} is listed in Chart.yaml but missing: not in charts/ and its repository is not file://",
                     parent.dir.display(),
@@ -233,7 +234,6 @@ fn load_subcharts(
                 ),
             },
         };
-        vendored.retain(|c| c.meta.name != dep.name);
         check_version(dep, &chart, parent)?;
         chart.meta.name = dep.key().to_string();
         subcharts.push(Subchart {
@@ -242,6 +242,13 @@ fn load_subcharts(
             tags: dep.tags.clone(),
         });
     }
+    vendored.retain(|c| {
+        !parent
+            .meta
+            .dependencies
+            .iter()
+            .any(|dep| dep.name == c.meta.name)
+    });
     subcharts.extend(vendored.into_iter().map(|chart| Subchart {
         chart,
         condition: None,

@@ -92,23 +92,26 @@ fn push_globals(sub_values: &mut Mapping, parent: Option<&Mapping>) {
 
 /// Copies each default missing from `dest`; recurses where both are maps; deletes keys
 /// the user set to `null` (a nested `null` over a `null` default stays, as in Helm 4.1).
+/// Keys come out in the defaults' order, then the user's own keys in theirs.
 fn fill_defaults(dest: &mut Mapping, defaults: &Mapping, top_level: bool) {
+    let mut user = std::mem::take(dest);
     for (key, default) in defaults {
-        match dest.get_mut(key) {
-            None => {
-                dest.insert(key.clone(), default.clone());
-            }
-            Some(Value::Null) => {
-                if top_level || !default.is_null() {
-                    dest.shift_remove(key);
-                }
-            }
-            Some(Value::Mapping(user)) => {
+        let value = match user.get_mut(key).map(std::mem::take) {
+            None => default.clone(),
+            Some(Value::Null) if top_level || !default.is_null() => continue,
+            Some(Value::Mapping(mut mine)) => {
                 if let Value::Mapping(default) = default {
-                    fill_defaults(user, default, false);
+                    fill_defaults(&mut mine, default, false);
                 }
+                Value::Mapping(mine)
             }
-            Some(_) => {}
+            Some(mine) => mine,
+        };
+        dest.insert(key.clone(), value);
+    }
+    for (key, value) in user {
+        if !defaults.contains_key(&key) {
+            dest.insert(key, value);
         }
     }
 }

@@ -1,0 +1,58 @@
+//! The command line itself: help texts and `show`.
+
+use crate::harness::{fixture, ok, repo, run};
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    for command in [
+        &["render"][..],
+        &["values"],
+        &["show"],
+        &["show", "chart"],
+        &["show", "values"],
+    ] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let out = ok(&repo(), &args);
+        assert!(out.contains("Example"), "{command:?} --help:\n{out}");
+    }
+}
+
+#[test]
+fn render_help_lists_helms_flags() {
+    let out = ok(&repo(), &["render", "--help"]);
+    for flag in [
+        "--values",
+        "--set ",
+        "--set-string",
+        "--set-json",
+        "--set-file",
+        "--namespace",
+        "--release",
+        "--show-only",
+        "--output-dir",
+        "--kube-version",
+        "--api-versions",
+        "--env",
+    ] {
+        assert!(out.contains(flag), "missing {flag}");
+    }
+}
+
+#[test]
+fn show_chart_and_values_print_the_files() {
+    let chart = fixture("plain");
+    assert_eq!(
+        ok(&repo(), &["show", "chart", chart.to_str().unwrap()]),
+        std::fs::read_to_string(chart.join("Chart.yaml")).unwrap()
+    );
+    assert_eq!(
+        ok(&repo(), &["show", "values", chart.to_str().unwrap()]),
+        std::fs::read_to_string(chart.join("values.yaml")).unwrap()
+    );
+}
+
+#[test]
+fn three_positionals_are_refused() {
+    assert_eq!(run(&repo(), &["render", "a", "b", "c"]).code, 2);
+}

@@ -1,0 +1,206 @@
+//! Every error case prints one `error:` line, its causes, and where: file, line and
+//! column when known. Each message is a snapshot.
+
+use crate::harness::{fails, fixture};
+
+fn error(case: &str, extra: &[&str]) -> String {
+    let mut args = vec!["render", case];
+    args.extend_from_slice(extra);
+    fails(&fixture("errors"), &args)
+}
+
+#[test]
+fn undefined_variable_names_template_line_and_column() {
+    insta::assert_snapshot!(error("missing-var", &[]));
+}
+
+#[test]
+fn template_syntax_error() {
+    insta::assert_snapshot!(error("syntax", &[]));
+}
+
+#[test]
+fn invalid_rendered_yaml_names_template_and_line() {
+    insta::assert_snapshot!(error("bad-yaml", &[]));
+}
+
+#[test]
+fn document_without_kind() {
+    insta::assert_snapshot!(error("no-kind", &[]));
+}
+
+#[test]
+fn non_semver_chart_version() {
+    insta::assert_snapshot!(error("bad-version", &[]));
+}
+
+#[test]
+fn unsafe_chart_name() {
+    insta::assert_snapshot!(error("bad-name", &[]));
+}
+
+#[test]
+fn library_chart_cannot_be_rendered() {
+    insta::assert_snapshot!(error("library", &[]));
+}
+
+#[test]
+fn kube_version_constraint() {
+    insta::assert_snapshot!(error("kube-version", &[]));
+}
+
+#[test]
+fn missing_dependency() {
+    insta::assert_snapshot!(error("missing-dep", &[]));
+}
+
+#[test]
+fn dependency_version_mismatch() {
+    insta::assert_snapshot!(error("dep-version", &[]));
+}
+
+#[test]
+fn dependency_cycle() {
+    let err = error("dep-cycle-a", &[]);
+    assert!(err.contains("dependency cycle:"), "{err}");
+}
+
+#[test]
+fn subchart_values_must_be_a_map() {
+    insta::assert_snapshot!(error("subchart-type", &[]));
+}
+
+#[test]
+fn fail_function() {
+    insta::assert_snapshot!(error("fail-fn", &[]));
+}
+
+#[test]
+fn invalid_values_yaml_names_the_file_and_line() {
+    insta::assert_snapshot!(error("bad-values", &[]));
+}
+
+#[test]
+fn invalid_values_file_names_the_file_and_line() {
+    insta::assert_snapshot!(error("fail-fn", &["-f", "bad-values-file.yaml"]));
+}
+
+#[test]
+fn missing_values_file() {
+    insta::assert_snapshot!(error("fail-fn", &["-f", "nope.yaml"]));
+}
+
+#[test]
+fn set_errors_quote_the_input() {
+    insta::assert_snapshot!(error("fail-fn", &["--set", "a[70000]=1"]));
+    insta::assert_snapshot!(
+        "set_type_conflict",
+        error("fail-fn", &["--set", "a=1,a.b=2"])
+    );
+    insta::assert_snapshot!(
+        "set_json_invalid",
+        error("fail-fn", &["--set-json", "a=notjson"])
+    );
+    insta::assert_snapshot!(
+        "set_file_missing",
+        error("fail-fn", &["--set-file", "a=/nonexistent/file"])
+    );
+}
+
+#[test]
+fn invalid_release_name() {
+    insta::assert_snapshot!(fails(
+        &fixture("errors"),
+        &["render", "Bad_Name", "fail-fn"]
+    ));
+}
+
+#[test]
+fn invalid_kube_version() {
+    insta::assert_snapshot!(error("kube-version", &["--kube-version", "v2"]));
+}
+
+#[test]
+fn show_only_without_a_match() {
+    insta::assert_snapshot!(fails(
+        &fixture("app"),
+        &["render", "--env", "base", "-s", "templates/nope.yaml"]
+    ));
+}
+
+#[test]
+fn no_chart_and_no_project() {
+    let dir = tempfile::tempdir().unwrap();
+    insta::assert_snapshot!(fails(dir.path(), &["render"]));
+}
+
+#[test]
+fn not_a_chart_directory() {
+    insta::assert_snapshot!(error("does-not-exist", &[]));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_leading_out_of_the_chart_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    copy_chart(&fixture("plain"), &chart);
+    std::fs::write(dir.path().join("secret.txt"), "outside").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("secret.txt"), chart.join("leak.txt")).unwrap();
+    let err = fails(dir.path(), &["render", "chart"]);
+    assert!(
+        err.contains("chart/leak.txt: symlink leads outside the chart"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_inside_the_chart_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    copy_chart(&fixture("plain"), &chart);
+    std::os::unix::fs::symlink("configmap.yaml", chart.join("templates/link.yaml")).unwrap();
+    let out = crate::harness::ok(dir.path(), &["render", "chart"]);
+    assert_eq!(
+        out.matches("# Source: plain/templates/").count(),
+        2,
+        "{out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    copy_chart(&fixture("plain"), &chart);
+    std::os::unix::fs::symlink(".", chart.join("templates/loop")).unwrap();
+    let err = fails(dir.path(), &["render", "chart"]);
+    assert!(err.contains("symlink loop"), "{err}");
+}
+
+#[test]
+fn oversized_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    copy_chart(&fixture("plain"), &chart);
+    std::fs::write(chart.join("big.bin"), vec![b'x'; 5 * 1024 * 1024 + 1]).unwrap();
+    let err = fails(dir.path(), &["render", "chart"]);
+    assert!(
+        err.contains("chart/big.bin: file is 5242881 bytes, over the limit of 5242880 bytes"),
+        "{err}"
+    );
+}
+
+fn copy_chart(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Runs the built binary in a directory and captures what it prints.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The repository root (where `rudder.yaml` of the journal app lives).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture directory under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// What one run of the binary printed.
+#[derive(Debug)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+/// Runs `rudder ARGS` in `dir` with `stdin` as standard input.
+pub fn run_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the rudder binary runs");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(stdin.as_bytes())
+        .expect("stdin accepted");
+    let output = child.wait_with_output().expect("rudder finishes");
+    Output {
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
+        code: output.status.code().unwrap_or(-1),
+    }
+}
+
+/// Runs `rudder ARGS` in `dir`.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    run_with_stdin(dir, args, "")
+}
+
+/// Runs and expects success; returns stdout.
+pub fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert_eq!(out.code, 0, "rudder {args:?} failed:\n{}", out.stderr);
+    assert_eq!(out.stderr, "", "rudder {args:?} wrote to stderr");
+    out.stdout
+}
+
+/// Runs and expects failure with exit code 1 and nothing on stdout; returns stderr with
+/// `dir` replaced by `[DIR]`.
+pub fn fails(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert_eq!(
+        out.code, 1,
+        "rudder {args:?} should fail, printed:\n{}",
+        out.stdout
+    );
+    assert_eq!(out.stdout, "", "a failed rudder {args:?} printed to stdout");
+    out.stderr.replace(&dir.display().to_string(), "[DIR]")
+}

@@ -1,0 +1,126 @@
+//! Rendering the `app` fixture: subcharts from charts/ and file://, an alias, a library
+//! chart, conditions and tags, globals, null deletion, ordering, .helmignore.
+
+use crate::harness::{fixture, ok};
+
+#[test]
+fn renders_the_fixture_tree() {
+    insta::assert_snapshot!(ok(&fixture("app"), &["render", "--env", "base"]));
+}
+
+#[test]
+fn condition_switches_a_subchart_off() {
+    let out = ok(
+        &fixture("app"),
+        &["render", "--env", "base", "--set", "optional.enabled=false"],
+    );
+    assert!(!out.contains("parent/charts/optional/"), "{out}");
+}
+
+#[test]
+fn condition_wins_over_tags_and_tags_decide_without_one() {
+    // tags.extras is false in the parent's values, but the condition says true.
+    let out = ok(&fixture("app"), &["render", "--env", "base"]);
+    assert!(out.contains("# Source: parent/charts/optional/templates/configmap.yaml"));
+    // Without a boolean at the condition path, the false tag decides.
+    let out = ok(
+        &fixture("app"),
+        &["render", "--env", "base", "--set", "optional.enabled=maybe"],
+    );
+    assert!(!out.contains("parent/charts/optional/"), "{out}");
+    let out = ok(
+        &fixture("app"),
+        &[
+            "render",
+            "--env",
+            "base",
+            "--set",
+            "optional.enabled=maybe,tags.extras=true",
+        ],
+    );
+    assert!(out.contains("parent/charts/optional/"));
+}
+
+#[test]
+fn ignored_and_hidden_templates_are_not_rendered() {
+    let out = ok(&fixture("app"), &["render", "--env", "base"]);
+    assert!(!out.contains("ignored.bak") && !out.contains(".hidden") && !out.contains("NOTES"));
+}
+
+#[test]
+fn release_name_and_namespace_flags() {
+    let out = ok(
+        &fixture("app"),
+        &[
+            "render",
+            "rel",
+            "parent",
+            "-n",
+            "other",
+            "-s",
+            "templates/configmap.yaml",
+        ],
+    );
+    assert!(
+        out.contains("name: rel-parent\n  namespace: other\n"),
+        "{out}"
+    );
+    let out = ok(
+        &fixture("app"),
+        &[
+            "render",
+            "parent",
+            "--release",
+            "flagged",
+            "-s",
+            "templates/configmap.yaml",
+        ],
+    );
+    assert!(
+        out.contains("name: flagged-parent\n  namespace: default\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn kube_version_and_api_versions_reach_capabilities() {
+    let args = [
+        "render",
+        "--env",
+        "base",
+        "--kube-version",
+        "v1.30.4-gke.1",
+        "-a",
+        "example.com/v1",
+        "-s",
+        "templates/configmap.yaml",
+    ];
+    let out = ok(&fixture("app"), &args);
+    assert!(out.contains("kube: v1.30.4-gke.1 1.30\n"), "{out}");
+    assert!(out.contains("hasCustom: true\n"), "{out}");
+}
+
+#[test]
+fn set_file_and_stdin_values_reach_templates() {
+    let dir = fixture("plain");
+    let out = crate::harness::run_with_stdin(
+        &dir,
+        &[
+            "render",
+            ".",
+            "-f",
+            "-",
+            "--set-file",
+            "top.text=../app/parent/files/greeting.txt",
+        ],
+        "replicas: 7\n",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("    replicas: 7\n"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("      text: |\n        hello from a chart file\n"),
+        "{}",
+        out.stdout
+    );
+}

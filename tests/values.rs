@@ -1,0 +1,118 @@
+//! `rudder values`: the merged values for every kind of value flag, on the `plain`
+//! fixture (defaults: top.list [1,2,3], top.keep 1, top.remove x, replicas 1).
+
+use crate::harness::{fixture, ok, run_with_stdin};
+
+fn values(args: &[&str]) -> String {
+    let mut all = vec!["values", "."];
+    all.extend_from_slice(args);
+    ok(&fixture("plain"), &all)
+}
+
+#[test]
+fn defaults_alone() {
+    assert_eq!(
+        values(&[]),
+        "top:\n  list:\n  - 1\n  - 2\n  - 3\n  keep: 1\n  remove: x\n  nested:\n    deep: true\nreplicas: 1\n"
+    );
+}
+
+#[test]
+fn set_forms() {
+    insta::assert_snapshot!(values(&[
+        "--set",
+        "replicas=3,top.keep=null,top.list={a,b},new.path[1].name=x",
+        "--set-string",
+        "str=007,flag=true",
+        "--set-json",
+        r#"json={"n":1000000,"f":1.5,"l":[true,null]}"#,
+        "--set",
+        r#"esc\.key=a\,b,big=12345678901234567890"#,
+    ]));
+}
+
+#[test]
+fn set_kinds_apply_in_helms_order_whatever_the_command_line_order() {
+    // --set-json < --set < --set-string < --set-file
+    let out = values(&[
+        "--set-string",
+        "a=str",
+        "--set",
+        "a=2",
+        "--set-json",
+        "a=[1]",
+    ]);
+    assert!(out.ends_with("a: str\n"), "{out}");
+}
+
+#[test]
+fn later_files_win_and_set_wins_over_files() {
+    let dir = fixture("plain");
+    let out = run_with_stdin(
+        &dir,
+        &["values", ".", "-f", "-", "--set", "replicas=9"],
+        "replicas: 5\ntop: {keep: 2}\n",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("  keep: 2\n") && out.stdout.ends_with("replicas: 9\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn null_in_a_values_file_deletes_a_default_and_lists_replace() {
+    let dir = fixture("plain");
+    let out = run_with_stdin(
+        &dir,
+        &["values", ".", "-f", "-"],
+        "top:\n  remove: null\n  list: [9]\n  nested: {deep: false}\n",
+    );
+    assert_eq!(
+        out.stdout,
+        "top:\n  list:\n  - 9\n  keep: 1\n  nested:\n    deep: false\nreplicas: 1\n"
+    );
+}
+
+#[test]
+fn set_index_on_a_default_list_replaces_it_as_in_helm() {
+    assert!(values(&["--set", "top.list[1]=9"]).contains("  list:\n  - null\n  - 9\n"));
+}
+
+#[test]
+fn integers_keep_their_precision() {
+    let dir = fixture("plain");
+    let out = run_with_stdin(
+        &dir,
+        &["values", ".", "-f", "-"],
+        "big: 1000000\nhuge: 12345678901234567890\nf: 1.0\n",
+    );
+    assert!(
+        out.stdout
+            .contains("big: 1000000\nhuge: 12345678901234567890\nf: 1.0\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn yaml_1_1_scalars_are_quoted_in_output() {
+    let dir = fixture("plain");
+    let out = run_with_stdin(
+        &dir,
+        &["values", ".", "-f", "-"],
+        "country: 'NO'\nflag: 'on'\nmode: '0777'\n",
+    );
+    assert!(
+        out.stdout
+            .contains("country: \"NO\"\nflag: \"on\"\nmode: \"0777\"\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn subchart_values_globals_and_aliases() {
+    insta::assert_snapshot!(ok(&fixture("app"), &["values", "--env", "extended"]));
+}
