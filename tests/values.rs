@@ -116,3 +116,18 @@ fn yaml_1_1_scalars_are_quoted_in_output() {
 fn subchart_values_globals_and_aliases() {
     insta::assert_snapshot!(ok(&fixture("app"), &["values", "--env", "extended"]));
 }
+
+#[test]
+fn set_file_reads_stdin_with_a_dash() {
+    let dir = fixture("plain");
+    let out = run_with_stdin(
+        &dir,
+        &["values", ".", "--set-file", "cert=-"],
+        "line one\nline two\n",
+    );
+    assert!(
+        out.stdout.ends_with("cert: |\n  line one\n  line two\n"),
+        "{}",
+        out.stdout
+    );
+}
