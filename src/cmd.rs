@@ -23,10 +23,7 @@ pub fn describe(error: &anyhow::Error) -> String {
     let mut text = format!("error: {error}");
     for cause in error.chain().skip(1) {
         let cause = cause.to_string();
-        text.push_str(&format!(
-            "\ncaused by: {}",
-            cause.strip_prefix("error: ").unwrap_or(&cause)
-        ));
+        text.push_str(&format!("\ncaused by: {}", cause.strip_prefix("error: ").unwrap_or(&cause)));
     }
     text
 }
@@ -47,14 +44,12 @@ fn setup(chart: Option<PathBuf>, release_name: Option<String>, args: &ValueArgs)
         (Some(name), Some(project)) => project.environment(name)?,
         (Some(name), None) => rudder::project::environment_without_project(&cwd, name)?,
     };
-    let chart_dir = chart
-        .or_else(|| project.as_ref().and_then(Project::chart))
-        .ok_or_else(|| {
-            anyhow!(
-                "no chart given: pass a chart directory, or run where a {} names one",
-                rudder::project::FILE_NAME
-            )
-        })?;
+    let chart_dir = chart.or_else(|| project.as_ref().and_then(Project::chart)).ok_or_else(|| {
+        anyhow!(
+            "no chart given: pass a chart directory, or run where a {} names one",
+            rudder::project::FILE_NAME
+        )
+    })?;
     let chart = Chart::load(&chart_dir)?;
     let name = release_name
         .or_else(|| args.release.clone())
@@ -71,12 +66,7 @@ fn setup(chart: Option<PathBuf>, release_name: Option<String>, args: &ValueArgs)
         environment: environment.name.clone(),
     };
     let options = ValueOptions {
-        files: environment
-            .values_files
-            .iter()
-            .chain(&args.files)
-            .cloned()
-            .collect(),
+        files: environment.values_files.iter().chain(&args.files).cloned().collect(),
         set_json: args.set_json.clone(),
         set: args.set.clone(),
         set_string: args.set_string.clone(),
@@ -84,12 +74,7 @@ fn setup(chart: Option<PathBuf>, release_name: Option<String>, args: &ValueArgs)
     };
     let user = rudder::values::user_values(&options, &mut std::io::stdin().lock())?;
     let values = rudder::values::resolve(&chart, user)?;
-    Ok(Setup {
-        chart,
-        values,
-        release,
-        environment,
-    })
+    Ok(Setup { chart, values, release, environment })
 }
 
 fn render(args: RenderArgs) -> Result<()> {
@@ -100,10 +85,7 @@ fn render(args: RenderArgs) -> Result<()> {
         _ => unreachable!("clap allows at most two"),
     };
     let setup = setup(chart, release_name, &args.values)?;
-    let kube_version = args
-        .kube_version
-        .as_deref()
-        .or(setup.environment.kube_version.as_deref());
+    let kube_version = args.kube_version.as_deref().or(setup.environment.kube_version.as_deref());
     let caps = Capabilities::new(kube_version, &args.api_versions)?;
     let files = rudder::render::render(&setup.chart, &setup.values, &setup.release, &caps)?;
     let documents = rudder::manifest::documents(&files)?;

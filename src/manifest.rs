@@ -101,21 +101,13 @@ pub fn split(text: &str) -> Vec<(usize, &str)> {
     pieces
 }
 
-fn push_piece<'t>(
-    pieces: &mut Vec<(usize, &'t str)>,
-    text: &'t str,
-    start: usize,
-    end: usize,
-    line: usize,
-) {
+fn push_piece<'t>(pieces: &mut Vec<(usize, &'t str)>, text: &'t str, start: usize, end: usize, line: usize) {
     let piece = &text[start..end];
     let trimmed = piece.trim();
     if trimmed.is_empty() {
         return;
     }
-    let leading_lines = piece[..piece.len() - piece.trim_start().len()]
-        .matches('\n')
-        .count();
+    let leading_lines = piece[..piece.len() - piece.trim_start().len()].matches('\n').count();
     pieces.push((line + leading_lines, trimmed));
 }
 
@@ -123,18 +115,13 @@ fn push_piece<'t>(
 fn parse(source: &str, text: &str, first_line: usize) -> Result<Option<Document>> {
     let value: Value = serde_yaml::from_str(text).map_err(|e| {
         let line = e.location().map(|l| first_line + l.line() - 1);
-        let shown = line
-            .map(|l| format!(" (rendered line {l})"))
-            .unwrap_or_default();
+        let shown = line.map(|l| format!(" (rendered line {l})")).unwrap_or_default();
         let excerpt = line
             .and_then(|l| text.lines().nth(l - first_line))
             .map(|t| format!("\n  | {t}"))
             .unwrap_or_default();
         let message = e.to_string();
-        let message = message
-            .rsplit_once(" at line ")
-            .map_or(message.as_str(), |(m, _)| m)
-            .to_string();
+        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_string();
         anyhow!("{source}: the rendered output is not valid YAML{shown}: {message}{excerpt}")
     })?;
     let field = |path: &[&str]| -> Option<String> {
@@ -142,13 +129,9 @@ fn parse(source: &str, text: &str, first_line: usize) -> Result<Option<Document>
         for key in path {
             current = current.get(key)?;
         }
-        current
-            .as_str()
-            .map(str::to_string)
-            .filter(|s| !s.is_empty())
+        current.as_str().map(str::to_string).filter(|s| !s.is_empty())
     };
-    let missing =
-        |what: &str| anyhow!("{source}: the document at rendered line {first_line} has no {what}");
+    let missing = |what: &str| anyhow!("{source}: the document at rendered line {first_line} has no {what}");
     if value.is_null() {
         return Ok(None);
     }
@@ -177,10 +160,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> RenderedFile {
-        RenderedFile {
-            path: path.into(),
-            text: text.into(),
-        }
+        RenderedFile { path: path.into(), text: text.into() }
     }
 
     fn doc(kind: &str, name: &str) -> String {
@@ -190,10 +170,7 @@ mod tests {
     #[test]
     fn split_handles_markers_blank_documents_and_glued_text() {
         let text = "\n---\n\n---\na: 1\n--- # note\nb: 2\n---c: 3\n";
-        assert_eq!(
-            split(text),
-            vec![(5, "a: 1"), (6, "# note\nb: 2"), (8, "c: 3")]
-        );
+        assert_eq!(split(text), vec![(5, "a: 1"), (6, "# note\nb: 2"), (8, "c: 3")]);
         assert_eq!(split("a: 1\n"), vec![(1, "a: 1")]);
         assert!(split("  \n---\n").is_empty());
     }
@@ -201,70 +178,40 @@ mod tests {
     #[test]
     fn documents_follow_install_order_then_path() {
         let files = [
-            file(
-                "c/templates/a.yaml",
-                &format!("{}---\n{}", doc("Deployment", "d"), doc("Widget", "w")),
-            ),
-            file(
-                "c/templates/b.yaml",
-                &format!("{}---\n{}", doc("ConfigMap", "cm"), doc("Apple", "a")),
-            ),
+            file("c/templates/a.yaml", &format!("{}---\n{}", doc("Deployment", "d"), doc("Widget", "w"))),
+            file("c/templates/b.yaml", &format!("{}---\n{}", doc("ConfigMap", "cm"), doc("Apple", "a"))),
             file(
                 "c/templates/c.yaml",
                 &format!("{}---\n{}", doc("Namespace", "ns"), doc("ConfigMap", "cm2")),
             ),
         ];
-        let order: Vec<String> = documents(&files)
-            .unwrap()
-            .iter()
-            .map(|d| d.name.clone())
-            .collect();
+        let order: Vec<String> = documents(&files).unwrap().iter().map(|d| d.name.clone()).collect();
         assert_eq!(order, ["ns", "cm", "cm2", "d", "a", "w"]);
     }
 
     #[test]
     fn hooks_come_last() {
         let hook = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: h\n  annotations:\n    helm.sh/hook: post-install\n";
-        let files = [file(
-            "c/templates/a.yaml",
-            &format!("{hook}---\n{}", doc("Secret", "s")),
-        )];
-        let order: Vec<String> = documents(&files)
-            .unwrap()
-            .iter()
-            .map(|d| d.name.clone())
-            .collect();
+        let files = [file("c/templates/a.yaml", &format!("{hook}---\n{}", doc("Secret", "s")))];
+        let order: Vec<String> = documents(&files).unwrap().iter().map(|d| d.name.clone()).collect();
         assert_eq!(order, ["s", "h"]);
     }
 
     #[test]
     fn invalid_documents_name_the_template_and_line() {
-        let err = documents(&[file(
-            "c/templates/x.yaml",
-            &format!("{}---\na: b: c\n", doc("Secret", "s")),
-        )])
-        .unwrap_err();
+        let err = documents(&[file("c/templates/x.yaml", &format!("{}---\na: b: c\n", doc("Secret", "s")))])
+            .unwrap_err();
         assert!(
-            err.to_string().starts_with(
-                "c/templates/x.yaml: the rendered output is not valid YAML (rendered line 6)"
-            ),
+            err.to_string()
+                .starts_with("c/templates/x.yaml: the rendered output is not valid YAML (rendered line 6)"),
             "{err}"
         );
         assert!(err.to_string().ends_with("\n  | a: b: c"), "{err}");
-        let err = documents(&[file(
-            "c/templates/x.yaml",
-            "\n\nkind: Secret\nmetadata: {name: s}\n",
-        )])
-        .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "c/templates/x.yaml: the document at rendered line 3 has no apiVersion"
-        );
-        let err = documents(&[file(
-            "c/templates/x.yaml",
-            "apiVersion: v1\nkind: Secret\nmetadata: {}\n",
-        )])
-        .unwrap_err();
+        let err =
+            documents(&[file("c/templates/x.yaml", "\n\nkind: Secret\nmetadata: {name: s}\n")]).unwrap_err();
+        assert_eq!(err.to_string(), "c/templates/x.yaml: the document at rendered line 3 has no apiVersion");
+        let err = documents(&[file("c/templates/x.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {}\n")])
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "c/templates/x.yaml: the document at rendered line 1 has no metadata.name"
@@ -278,10 +225,7 @@ mod tests {
 
     #[test]
     fn comment_only_documents_are_dropped() {
-        let files = [file(
-            "c/templates/x.yaml",
-            &format!("# just a comment\n---\n{}", doc("Secret", "s")),
-        )];
+        let files = [file("c/templates/x.yaml", &format!("# just a comment\n---\n{}", doc("Secret", "s")))];
         assert_eq!(documents(&files).unwrap().len(), 1);
     }
 }

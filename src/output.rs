@@ -35,21 +35,14 @@ pub fn show_only(documents: Vec<Document>, patterns: &[String]) -> Result<Vec<Do
             .with_context(|| format!("invalid --show-only pattern {pattern:?}"))?;
         matchers.push((pattern, glob.compile_matcher()));
     }
-    let relative = |d: &Document| {
-        d.source
-            .split_once('/')
-            .map(|(_, rest)| rest.to_string())
-            .unwrap_or_default()
-    };
+    let relative =
+        |d: &Document| d.source.split_once('/').map(|(_, rest)| rest.to_string()).unwrap_or_default();
     for (pattern, matcher) in &matchers {
         if !documents.iter().any(|d| matcher.is_match(relative(d))) {
             bail!("could not find template {pattern} in chart");
         }
     }
-    Ok(documents
-        .into_iter()
-        .filter(|d| matchers.iter().any(|(_, m)| m.is_match(relative(d))))
-        .collect())
+    Ok(documents.into_iter().filter(|d| matchers.iter().any(|(_, m)| m.is_match(relative(d)))).collect())
 }
 
 /// Writes one file per template under `dir` (`dir/<chart>/templates/<file>`), holding
@@ -70,8 +63,7 @@ pub fn write_dir(documents: &[Document], dir: &Path) -> Result<Vec<PathBuf>> {
     for (source, bytes) in &by_file {
         let staged = staging.path().join(source);
         create_parent(&staged)?;
-        std::fs::write(&staged, bytes)
-            .with_context(|| format!("cannot write {}", staged.display()))?;
+        std::fs::write(&staged, bytes).with_context(|| format!("cannot write {}", staged.display()))?;
     }
     let mut written = Vec::new();
     for source in by_file.keys() {
@@ -110,14 +102,7 @@ mod tests {
     #[test]
     fn stream_has_a_source_header_per_document() {
         let mut out = Vec::new();
-        write_stream(
-            &[
-                doc("c/templates/a.yaml", "a"),
-                doc("c/templates/a.yaml", "b"),
-            ],
-            &mut out,
-        )
-        .unwrap();
+        write_stream(&[doc("c/templates/a.yaml", "a"), doc("c/templates/a.yaml", "b")], &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
@@ -133,24 +118,16 @@ mod tests {
             doc("c/charts/s/templates/x.yaml", "x"),
         ];
         let names = |d: Vec<Document>| d.iter().map(|d| d.name.clone()).collect::<Vec<_>>();
-        assert_eq!(
-            names(show_only(docs.clone(), &["templates/*".into()]).unwrap()),
-            ["a"]
-        );
+        assert_eq!(names(show_only(docs.clone(), &["templates/*".into()]).unwrap()), ["a"]);
         assert_eq!(
             names(
-                show_only(
-                    docs.clone(),
-                    &["charts/s/templates/x.yaml".into(), "templates/sub/*".into()]
-                )
-                .unwrap()
+                show_only(docs.clone(), &["charts/s/templates/x.yaml".into(), "templates/sub/*".into()])
+                    .unwrap()
             ),
             ["b", "x"]
         );
         assert_eq!(
-            show_only(docs, &["templates/nope.yaml".into()])
-                .unwrap_err()
-                .to_string(),
+            show_only(docs, &["templates/nope.yaml".into()]).unwrap_err().to_string(),
             "could not find template templates/nope.yaml in chart"
         );
     }
@@ -158,21 +135,13 @@ mod tests {
     #[test]
     fn write_dir_writes_one_file_per_template() {
         let dir = tempfile::tempdir().unwrap();
-        let written = write_dir(
-            &[
-                doc("c/templates/a.yaml", "a"),
-                doc("c/templates/a.yaml", "b"),
-            ],
-            dir.path(),
-        )
-        .unwrap();
+        let written =
+            write_dir(&[doc("c/templates/a.yaml", "a"), doc("c/templates/a.yaml", "b")], dir.path()).unwrap();
         assert_eq!(written, vec![dir.path().join("c/templates/a.yaml")]);
         let text = std::fs::read_to_string(&written[0]).unwrap();
         assert_eq!(text.matches("# Source: c/templates/a.yaml").count(), 2);
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let leftovers: Vec<_> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("c")]);
     }
 }

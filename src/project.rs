@@ -67,8 +67,8 @@ impl Project {
 
     /// Loads the project file at `path`.
     pub fn load(path: &Path) -> Result<Project> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         let file = Self::parse(&text).with_context(|| format!("invalid {}", path.display()))?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Project { root, file })
@@ -94,10 +94,7 @@ impl Project {
         loop {
             if chain.contains(&current) {
                 chain.push(current);
-                bail!(
-                    "environment {name:?}: cycle in extends: {}",
-                    chain.join(" -> ")
-                );
+                bail!("environment {name:?}: cycle in extends: {}", chain.join(" -> "));
             }
             let spec = self.spec(current, chain.last().copied())?;
             chain.push(current);
@@ -106,18 +103,11 @@ impl Project {
                 None => break,
             }
         }
-        let mut env = Environment {
-            name: name.to_string(),
-            ..Environment::default()
-        };
+        let mut env = Environment { name: name.to_string(), ..Environment::default() };
         for link in chain.iter().rev() {
             let spec = &self.file.environments[*link];
-            let files = spec
-                .values
-                .clone()
-                .unwrap_or_else(|| vec![default_values_file(link)]);
-            env.values_files
-                .extend(files.iter().map(|f| self.root.join(f)));
+            let files = spec.values.clone().unwrap_or_else(|| vec![default_values_file(link)]);
+            env.values_files.extend(files.iter().map(|f| self.root.join(f)));
             env.namespace = spec.namespace.clone().or(env.namespace);
             env.kube_version = spec.kube_version.clone().or(env.kube_version);
         }
@@ -127,13 +117,8 @@ impl Project {
     fn spec(&self, name: &str, child: Option<&str>) -> Result<&EnvironmentSpec> {
         self.file.environments.get(name).ok_or_else(|| {
             let known: Vec<&str> = self.file.environments.keys().map(String::as_str).collect();
-            let by = child
-                .map(|c| format!(" (extended by {c:?})"))
-                .unwrap_or_default();
-            anyhow!(
-                "unknown environment {name:?}{by}; known environments: {}",
-                known.join(", ")
-            )
+            let by = child.map(|c| format!(" (extended by {c:?})")).unwrap_or_default();
+            anyhow!("unknown environment {name:?}{by}; known environments: {}", known.join(", "))
         })
     }
 }
@@ -142,16 +127,9 @@ impl Project {
 pub fn environment_without_project(dir: &Path, name: &str) -> Result<Environment> {
     let file = dir.join(default_values_file(name));
     if !file.is_file() {
-        bail!(
-            "unknown environment {name:?}: there is no {FILE_NAME} and no {}",
-            file.display()
-        );
+        bail!("unknown environment {name:?}: there is no {FILE_NAME} and no {}", file.display());
     }
-    Ok(Environment {
-        name: name.to_string(),
-        values_files: vec![file],
-        ..Environment::default()
-    })
+    Ok(Environment { name: name.to_string(), values_files: vec![file], ..Environment::default() })
 }
 
 fn default_values_file(name: &str) -> PathBuf {
@@ -163,10 +141,7 @@ mod tests {
     use super::*;
 
     fn project(text: &str) -> Project {
-        Project {
-            root: PathBuf::from("p"),
-            file: Project::parse(text).unwrap(),
-        }
+        Project { root: PathBuf::from("p"), file: Project::parse(text).unwrap() }
     }
 
     const ENVS: &str = "chart: charts/app\nrelease: app\nenvironments:\n  dev:\n    namespace: app-dev\n    kubeVersion: 1.29.0\n  cp-dev:\n    extends: dev\n    namespace: app-cp\n  prod:\n    values: [values/prod.yaml, values/prod-secrets.yaml]\n";
@@ -177,10 +152,7 @@ mod tests {
         let env = p.environment("cp-dev").unwrap();
         assert_eq!(
             env.values_files,
-            vec![
-                PathBuf::from("p/values/dev.yaml"),
-                PathBuf::from("p/values/cp-dev.yaml")
-            ]
+            vec![PathBuf::from("p/values/dev.yaml"), PathBuf::from("p/values/cp-dev.yaml")]
         );
         assert_eq!(env.namespace.as_deref(), Some("app-cp"));
         assert_eq!(env.kube_version.as_deref(), Some("1.29.0"));
@@ -191,16 +163,12 @@ mod tests {
     #[test]
     fn unknown_environment_lists_the_known_ones() {
         let err = project(ENVS).environment("qa").unwrap_err().to_string();
-        assert_eq!(
-            err,
-            "unknown environment \"qa\"; known environments: cp-dev, dev, prod"
-        );
+        assert_eq!(err, "unknown environment \"qa\"; known environments: cp-dev, dev, prod");
     }
 
     #[test]
     fn extends_cycles_and_dangling_parents_are_errors() {
-        let p =
-            project("environments:\n  a: {extends: b}\n  b: {extends: a}\n  c: {extends: nope}\n");
+        let p = project("environments:\n  a: {extends: b}\n  b: {extends: a}\n  c: {extends: nope}\n");
         assert_eq!(
             p.environment("a").unwrap_err().to_string(),
             "environment \"a\": cycle in extends: a -> b -> a"

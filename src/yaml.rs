@@ -23,10 +23,7 @@ pub fn parse_mapping(text: &str) -> Result<Mapping> {
             Value::Null => {}
             Value::Mapping(map) => crate::values::merge_maps(&mut merged, map),
             other => {
-                return Err(anyhow!(
-                    "expected a mapping at the top level, found {}",
-                    kind_name(&other)
-                ));
+                return Err(anyhow!("expected a mapping at the top level, found {}", kind_name(&other)));
             }
         }
     }
@@ -217,8 +214,7 @@ fn write_literal_block(out: &mut String, s: &str, indent: usize) {
 }
 
 fn needs_escapes(s: &str) -> bool {
-    s.chars()
-        .any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{feff}')
+    s.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{feff}')
 }
 
 /// Lines ending in blanks would survive in a literal block, but invisibly: such strings
@@ -250,8 +246,8 @@ fn write_double_quoted(out: &mut String, s: &str) {
 /// and dates. These get double quotes, as Helm's `toYaml` gives them.
 pub fn is_ambiguous(s: &str) -> bool {
     const WORDS: &[&str] = &[
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
-        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", "",
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
+        "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", "",
     ];
     if WORDS.contains(&s) {
         return true;
@@ -271,10 +267,7 @@ pub fn is_ambiguous(s: &str) -> bool {
         Some('.') => chars.next().is_some_and(|c| c.is_ascii_digit()),
         _ => false,
     };
-    starts_like_a_number
-        && unsigned
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() || "xXoObB_.:+-TtZz ".contains(c))
+    starts_like_a_number && unsigned.chars().all(|c| c.is_ascii_hexdigit() || "xXoObB_.:+-TtZz ".contains(c))
 }
 
 /// True for strings that a plain scalar cannot carry as they are.
@@ -301,9 +294,7 @@ mod tests {
 
     #[test]
     fn yaml_1_1_booleans_and_nulls_are_quoted() {
-        for word in [
-            "yes", "no", "on", "off", "y", "n", "Y", "NO", "true", "null", "~", "",
-        ] {
+        for word in ["yes", "no", "on", "off", "y", "n", "Y", "NO", "true", "null", "~", ""] {
             let value = Value::String(word.to_string());
             assert_eq!(to_string(&value), format!("\"{word}\"\n"), "{word}");
         }
@@ -311,20 +302,9 @@ mod tests {
 
     #[test]
     fn number_like_strings_are_quoted() {
-        for word in [
-            "007",
-            "1e3",
-            "0x1F",
-            "1_000",
-            "1.5",
-            ".5",
-            "-1",
-            "+1",
-            "2024-01-01",
-            "12:30",
-            ".inf",
-            "-.NaN",
-        ] {
+        for word in
+            ["007", "1e3", "0x1F", "1_000", "1.5", ".5", "-1", "+1", "2024-01-01", "12:30", ".inf", "-.NaN"]
+        {
             let value = Value::String(word.to_string());
             assert_eq!(to_string(&value), format!("\"{word}\"\n"), "{word}");
         }
@@ -332,15 +312,7 @@ mod tests {
 
     #[test]
     fn plain_strings_stay_plain() {
-        for word in [
-            "hello",
-            "v1.2.3",
-            "redis-0.redis",
-            "a-b",
-            "yesterday",
-            "nginx:1.25",
-            "x y",
-        ] {
+        for word in ["hello", "v1.2.3", "redis-0.redis", "a-b", "yesterday", "nginx:1.25", "x y"] {
             let value = Value::String(word.to_string());
             assert_eq!(to_string(&value), format!("{word}\n"), "{word}");
         }
@@ -369,12 +341,8 @@ mod tests {
 
     #[test]
     fn multi_line_strings_use_literal_blocks() {
-        let value: Value =
-            serde_yaml::from_str("a: \"x\\ny\\n\"\nb: \"x\\ny\"\nc: \"x\\n\\n\"").unwrap();
-        assert_eq!(
-            to_string(&value),
-            "a: |\n  x\n  y\nb: |-\n  x\n  y\nc: |+\n  x\n\n"
-        );
+        let value: Value = serde_yaml::from_str("a: \"x\\ny\\n\"\nb: \"x\\ny\"\nc: \"x\\n\\n\"").unwrap();
+        assert_eq!(to_string(&value), "a: |\n  x\n  y\nb: |-\n  x\n  y\nc: |+\n  x\n\n");
         let round: Value = serde_yaml::from_str(&to_string(&value)).unwrap();
         assert_eq!(round, value);
     }
@@ -390,14 +358,8 @@ mod tests {
 
     #[test]
     fn control_characters_are_escaped() {
-        assert_eq!(
-            to_string(&Value::String("a\u{1b}b".into())),
-            "\"a\\u001bb\"\n"
-        );
-        assert_eq!(
-            to_string(&Value::String("trailing \nspace".into())),
-            "\"trailing \\nspace\"\n"
-        );
+        assert_eq!(to_string(&Value::String("a\u{1b}b".into())), "\"a\\u001bb\"\n");
+        assert_eq!(to_string(&Value::String("trailing \nspace".into())), "\"trailing \\nspace\"\n");
     }
 
     #[test]
@@ -410,10 +372,7 @@ mod tests {
 
     #[test]
     fn ambiguous_keys_are_quoted() {
-        assert_eq!(
-            yaml("\"on\": 1\n\"1\": 2\nx: 3"),
-            "\"on\": 1\n\"1\": 2\nx: 3\n"
-        );
+        assert_eq!(yaml("\"on\": 1\n\"1\": 2\nx: 3"), "\"on\": 1\n\"1\": 2\nx: 3\n");
     }
 
     #[test]
@@ -427,16 +386,8 @@ mod tests {
     #[test]
     fn parse_mapping_merges_documents_and_strips_bom() {
         let map = parse_mapping("\u{feff}a: 1\nb: {c: 1}\n---\nb: {d: 2}\n").unwrap();
-        assert_eq!(
-            serde_yaml::to_string(&map).unwrap(),
-            "a: 1\nb:\n  c: 1\n  d: 2\n"
-        );
+        assert_eq!(serde_yaml::to_string(&map).unwrap(), "a: 1\nb:\n  c: 1\n  d: 2\n");
         assert!(parse_mapping("").unwrap().is_empty());
-        assert!(
-            parse_mapping("- a")
-                .unwrap_err()
-                .to_string()
-                .contains("found a list")
-        );
+        assert!(parse_mapping("- a").unwrap_err().to_string().contains("found a list"));
     }
 }

@@ -4,13 +4,7 @@ use crate::harness::{fixture, ok, repo, run};
 
 #[test]
 fn every_command_has_help_with_an_example() {
-    for command in [
-        &["render"][..],
-        &["values"],
-        &["show"],
-        &["show", "chart"],
-        &["show", "values"],
-    ] {
+    for command in [&["render"][..], &["values"], &["show"], &["show", "chart"], &["show", "values"]] {
         let mut args = command.to_vec();
         args.push("--help");
         let out = ok(&repo(), &args);

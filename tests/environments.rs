@@ -7,20 +7,8 @@ use crate::harness::{fails, fixture, ok};
 fn extends_applies_the_parents_files_first() {
     let out = ok(&fixture("app"), &["values", "--env", "extended"]);
     assert!(out.contains("fromEnv: extended"), "{out}");
-    let out = ok(
-        &fixture("app"),
-        &[
-            "render",
-            "--env",
-            "extended",
-            "-s",
-            "templates/configmap.yaml",
-        ],
-    );
-    assert!(
-        out.contains("namespace: extended-ns") && out.contains("kube: v1.28.2"),
-        "{out}"
-    );
+    let out = ok(&fixture("app"), &["render", "--env", "extended", "-s", "templates/configmap.yaml"]);
+    assert!(out.contains("namespace: extended-ns") && out.contains("kube: v1.28.2"), "{out}");
 }
 
 #[test]
@@ -39,17 +27,8 @@ fn without_a_project_file_env_means_values_dir() {
     std::fs::create_dir(dir.path().join("values")).unwrap();
     std::fs::write(dir.path().join("values/qa.yaml"), "replicas: 4\n").unwrap();
     let chart = fixture("plain");
-    let out = ok(
-        dir.path(),
-        &["values", chart.to_str().unwrap(), "--env", "qa"],
-    );
+    let out = ok(dir.path(), &["values", chart.to_str().unwrap(), "--env", "qa"]);
     assert!(out.ends_with("replicas: 4\n"), "{out}");
-    let err = fails(
-        dir.path(),
-        &["values", chart.to_str().unwrap(), "--env", "nope"],
-    );
-    assert!(
-        err.contains("unknown environment \"nope\": there is no rudder.yaml and no"),
-        "{err}"
-    );
+    let err = fails(dir.path(), &["values", chart.to_str().unwrap(), "--env", "nope"]);
+    assert!(err.contains("unknown environment \"nope\": there is no rudder.yaml and no"), "{err}");
 }

@@ -93,26 +93,14 @@ fn missing_values_file() {
 #[test]
 fn set_errors_quote_the_input() {
     insta::assert_snapshot!(error("fail-fn", &["--set", "a[70000]=1"]));
-    insta::assert_snapshot!(
-        "set_type_conflict",
-        error("fail-fn", &["--set", "a=1,a.b=2"])
-    );
-    insta::assert_snapshot!(
-        "set_json_invalid",
-        error("fail-fn", &["--set-json", "a=notjson"])
-    );
-    insta::assert_snapshot!(
-        "set_file_missing",
-        error("fail-fn", &["--set-file", "a=/nonexistent/file"])
-    );
+    insta::assert_snapshot!("set_type_conflict", error("fail-fn", &["--set", "a=1,a.b=2"]));
+    insta::assert_snapshot!("set_json_invalid", error("fail-fn", &["--set-json", "a=notjson"]));
+    insta::assert_snapshot!("set_file_missing", error("fail-fn", &["--set-file", "a=/nonexistent/file"]));
 }
 
 #[test]
 fn invalid_release_name() {
-    insta::assert_snapshot!(fails(
-        &fixture("errors"),
-        &["render", "Bad_Name", "fail-fn"]
-    ));
+    insta::assert_snapshot!(fails(&fixture("errors"), &["render", "Bad_Name", "fail-fn"]));
 }
 
 #[test]
@@ -142,39 +130,26 @@ fn not_a_chart_directory() {
 #[cfg(unix)]
 #[test]
 fn symlink_leading_out_of_the_chart_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("chart");
-    copy_chart(&fixture("plain"), &chart);
+    let (dir, chart) = scratch_chart();
     std::fs::write(dir.path().join("secret.txt"), "outside").unwrap();
     std::os::unix::fs::symlink(dir.path().join("secret.txt"), chart.join("leak.txt")).unwrap();
     let err = fails(dir.path(), &["render", "chart"]);
-    assert!(
-        err.contains("chart/leak.txt: symlink leads outside the chart"),
-        "{err}"
-    );
+    assert!(err.contains("chart/leak.txt: symlink leads outside the chart"), "{err}");
 }
 
 #[cfg(unix)]
 #[test]
 fn symlink_inside_the_chart_is_followed() {
-    let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("chart");
-    copy_chart(&fixture("plain"), &chart);
+    let (dir, chart) = scratch_chart();
     std::os::unix::fs::symlink("configmap.yaml", chart.join("templates/link.yaml")).unwrap();
     let out = crate::harness::ok(dir.path(), &["render", "chart"]);
-    assert_eq!(
-        out.matches("# Source: plain/templates/").count(),
-        2,
-        "{out}"
-    );
+    assert_eq!(out.matches("# Source: plain/templates/").count(), 2, "{out}");
 }
 
 #[cfg(unix)]
 #[test]
 fn symlink_loop_is_an_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("chart");
-    copy_chart(&fixture("plain"), &chart);
+    let (dir, chart) = scratch_chart();
     std::os::unix::fs::symlink(".", chart.join("templates/loop")).unwrap();
     let err = fails(dir.path(), &["render", "chart"]);
     assert!(err.contains("symlink loop"), "{err}");
@@ -182,25 +157,25 @@ fn symlink_loop_is_an_error() {
 
 #[test]
 fn oversized_file_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("chart");
-    copy_chart(&fixture("plain"), &chart);
+    let (dir, chart) = scratch_chart();
     std::fs::write(chart.join("big.bin"), vec![b'x'; 5 * 1024 * 1024 + 1]).unwrap();
     let err = fails(dir.path(), &["render", "chart"]);
-    assert!(
-        err.contains("chart/big.bin: file is 5242881 bytes, over the limit of 5242880 bytes"),
-        "{err}"
-    );
+    assert!(err.contains("chart/big.bin: file is 5242881 bytes, over the limit of 5242880 bytes"), "{err}");
 }
 
-fn copy_chart(from: &std::path::Path, to: &std::path::Path) {
-    for entry in walkdir::WalkDir::new(from) {
+/// A copy of the `plain` fixture at `<tempdir>/chart`, to add hostile files to.
+fn scratch_chart() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    let from = fixture("plain");
+    for entry in walkdir::WalkDir::new(&from) {
         let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        let target = chart.join(entry.path().strip_prefix(&from).unwrap());
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).unwrap();
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+    (dir, chart)
 }

@@ -33,12 +33,7 @@ pub fn run_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the rudder binary runs");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin accepted");
+    child.stdin.take().expect("piped").write_all(stdin.as_bytes()).expect("stdin accepted");
     let output = child.wait_with_output().expect("rudder finishes");
     Output {
         stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
@@ -64,11 +59,7 @@ pub fn ok(dir: &Path, args: &[&str]) -> String {
 /// `dir` replaced by `[DIR]`.
 pub fn fails(dir: &Path, args: &[&str]) -> String {
     let out = run(dir, args);
-    assert_eq!(
-        out.code, 1,
-        "rudder {args:?} should fail, printed:\n{}",
-        out.stdout
-    );
+    assert_eq!(out.code, 1, "rudder {args:?} should fail, printed:\n{}", out.stdout);
     assert_eq!(out.stdout, "", "a failed rudder {args:?} printed to stdout");
     out.stderr.replace(&dir.display().to_string(), "[DIR]")
 }

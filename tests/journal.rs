@@ -28,60 +28,26 @@ fn render_is_byte_for_byte_stable() {
 #[test]
 fn template_is_an_alias_and_explicit_chart_matches_the_project_default() {
     let by_project = ok(&repo(), &["render", "--env", "dev"]);
-    let explicit = ok(
-        &repo(),
-        &["template", "journal", "charts/journal", "--env", "dev"],
-    );
+    let explicit = ok(&repo(), &["template", "journal", "charts/journal", "--env", "dev"]);
     assert_eq!(by_project, explicit);
 }
 
 #[test]
 fn missing_redis_password_is_a_clear_error() {
-    insta::assert_snapshot!(fails(
-        &repo(),
-        &[
-            "render",
-            "--env",
-            "prod",
-            "--set",
-            "redis.createSecret=true"
-        ]
-    ));
+    insta::assert_snapshot!(fails(&repo(), &["render", "--env", "prod", "--set", "redis.createSecret=true"]));
 }
 
 #[test]
 fn disabling_the_fileserver_drops_it_and_its_ingress_path() {
-    let out = ok(
-        &repo(),
-        &[
-            "render",
-            "--env",
-            "dev",
-            "--set",
-            "fileserver.enabled=false",
-        ],
-    );
+    let out = ok(&repo(), &["render", "--env", "dev", "--set", "fileserver.enabled=false"]);
     assert!(!out.contains("fileserver"), "{out}");
     assert!(out.contains("path: /api"));
 }
 
 #[test]
 fn a_config_change_changes_the_rollout_checksum() {
-    let checksum = |out: &str| {
-        out.lines()
-            .find(|l| l.contains("checksum/config"))
-            .map(str::to_string)
-    };
-    let a = ok(
-        &repo(),
-        &[
-            "render",
-            "--env",
-            "dev",
-            "-s",
-            "charts/frontend/templates/deployment.yaml",
-        ],
-    );
+    let checksum = |out: &str| out.lines().find(|l| l.contains("checksum/config")).map(str::to_string);
+    let a = ok(&repo(), &["render", "--env", "dev", "-s", "charts/frontend/templates/deployment.yaml"]);
     let b = ok(
         &repo(),
         &[

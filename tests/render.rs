@@ -10,10 +10,7 @@ fn renders_the_fixture_tree() {
 
 #[test]
 fn condition_switches_a_subchart_off() {
-    let out = ok(
-        &fixture("app"),
-        &["render", "--env", "base", "--set", "optional.enabled=false"],
-    );
+    let out = ok(&fixture("app"), &["render", "--env", "base", "--set", "optional.enabled=false"]);
     assert!(!out.contains("parent/charts/optional/"), "{out}");
 }
 
@@ -23,21 +20,10 @@ fn condition_wins_over_tags_and_tags_decide_without_one() {
     let out = ok(&fixture("app"), &["render", "--env", "base"]);
     assert!(out.contains("# Source: parent/charts/optional/templates/configmap.yaml"));
     // Without a boolean at the condition path, the false tag decides.
-    let out = ok(
-        &fixture("app"),
-        &["render", "--env", "base", "--set", "optional.enabled=maybe"],
-    );
+    let out = ok(&fixture("app"), &["render", "--env", "base", "--set", "optional.enabled=maybe"]);
     assert!(!out.contains("parent/charts/optional/"), "{out}");
-    let out = ok(
-        &fixture("app"),
-        &[
-            "render",
-            "--env",
-            "base",
-            "--set",
-            "optional.enabled=maybe,tags.extras=true",
-        ],
-    );
+    let out =
+        ok(&fixture("app"), &["render", "--env", "base", "--set", "optional.enabled=maybe,tags.extras=true"]);
     assert!(out.contains("parent/charts/optional/"));
 }
 
@@ -49,37 +35,12 @@ fn ignored_and_hidden_templates_are_not_rendered() {
 
 #[test]
 fn release_name_and_namespace_flags() {
-    let out = ok(
-        &fixture("app"),
-        &[
-            "render",
-            "rel",
-            "parent",
-            "-n",
-            "other",
-            "-s",
-            "templates/configmap.yaml",
-        ],
-    );
-    assert!(
-        out.contains("name: rel-parent\n  namespace: other\n"),
-        "{out}"
-    );
-    let out = ok(
-        &fixture("app"),
-        &[
-            "render",
-            "parent",
-            "--release",
-            "flagged",
-            "-s",
-            "templates/configmap.yaml",
-        ],
-    );
-    assert!(
-        out.contains("name: flagged-parent\n  namespace: default\n"),
-        "{out}"
-    );
+    let out =
+        ok(&fixture("app"), &["render", "rel", "parent", "-n", "other", "-s", "templates/configmap.yaml"]);
+    assert!(out.contains("name: rel-parent\n  namespace: other\n"), "{out}");
+    let out =
+        ok(&fixture("app"), &["render", "parent", "--release", "flagged", "-s", "templates/configmap.yaml"]);
+    assert!(out.contains("name: flagged-parent\n  namespace: default\n"), "{out}");
 }
 
 #[test]
@@ -105,22 +66,10 @@ fn set_file_and_stdin_values_reach_templates() {
     let dir = fixture("plain");
     let out = crate::harness::run_with_stdin(
         &dir,
-        &[
-            "render",
-            ".",
-            "-f",
-            "-",
-            "--set-file",
-            "top.text=../app/parent/files/greeting.txt",
-        ],
+        &["render", ".", "-f", "-", "--set-file", "top.text=../app/parent/files/greeting.txt"],
         "replicas: 7\n",
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("    replicas: 7\n"), "{}", out.stdout);
-    assert!(
-        out.stdout
-            .contains("      text: |\n        hello from a chart file\n"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("      text: |\n        hello from a chart file\n"), "{}", out.stdout);
 }

@@ -34,14 +34,7 @@ fn set_forms() {
 #[test]
 fn set_kinds_apply_in_helms_order_whatever_the_command_line_order() {
     // --set-json < --set < --set-string < --set-file
-    let out = values(&[
-        "--set-string",
-        "a=str",
-        "--set",
-        "a=2",
-        "--set-json",
-        "a=[1]",
-    ]);
+    let out = values(&["--set-string", "a=str", "--set", "a=2", "--set-json", "a=[1]"]);
     assert!(out.ends_with("a: str\n"), "{out}");
 }
 
@@ -54,11 +47,7 @@ fn later_files_win_and_set_wins_over_files() {
         "replicas: 5\ntop: {keep: 2}\n",
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stdout.contains("  keep: 2\n") && out.stdout.ends_with("replicas: 9\n"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("  keep: 2\n") && out.stdout.ends_with("replicas: 9\n"), "{}", out.stdout);
 }
 
 #[test]
@@ -69,10 +58,7 @@ fn null_in_a_values_file_deletes_a_default_and_lists_replace() {
         &["values", ".", "-f", "-"],
         "top:\n  remove: null\n  list: [9]\n  nested: {deep: false}\n",
     );
-    assert_eq!(
-        out.stdout,
-        "top:\n  list:\n  - 9\n  keep: 1\n  nested:\n    deep: false\nreplicas: 1\n"
-    );
+    assert_eq!(out.stdout, "top:\n  list:\n  - 9\n  keep: 1\n  nested:\n    deep: false\nreplicas: 1\n");
 }
 
 #[test]
@@ -88,28 +74,14 @@ fn integers_keep_their_precision() {
         &["values", ".", "-f", "-"],
         "big: 1000000\nhuge: 12345678901234567890\nf: 1.0\n",
     );
-    assert!(
-        out.stdout
-            .contains("big: 1000000\nhuge: 12345678901234567890\nf: 1.0\n"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("big: 1000000\nhuge: 12345678901234567890\nf: 1.0\n"), "{}", out.stdout);
 }
 
 #[test]
 fn yaml_1_1_scalars_are_quoted_in_output() {
     let dir = fixture("plain");
-    let out = run_with_stdin(
-        &dir,
-        &["values", ".", "-f", "-"],
-        "country: 'NO'\nflag: 'on'\nmode: '0777'\n",
-    );
-    assert!(
-        out.stdout
-            .contains("country: \"NO\"\nflag: \"on\"\nmode: \"0777\"\n"),
-        "{}",
-        out.stdout
-    );
+    let out = run_with_stdin(&dir, &["values", ".", "-f", "-"], "country: 'NO'\nflag: 'on'\nmode: '0777'\n");
+    assert!(out.stdout.contains("country: \"NO\"\nflag: \"on\"\nmode: \"0777\"\n"), "{}", out.stdout);
 }
 
 #[test]
@@ -120,14 +92,6 @@ fn subchart_values_globals_and_aliases() {
 #[test]
 fn set_file_reads_stdin_with_a_dash() {
     let dir = fixture("plain");
-    let out = run_with_stdin(
-        &dir,
-        &["values", ".", "--set-file", "cert=-"],
-        "line one\nline two\n",
-    );
-    assert!(
-        out.stdout.ends_with("cert: |\n  line one\n  line two\n"),
-        "{}",
-        out.stdout
-    );
+    let out = run_with_stdin(&dir, &["values", ".", "--set-file", "cert=-"], "line one\nline two\n");
+    assert!(out.stdout.ends_with("cert: |\n  line one\n  line two\n"), "{}", out.stdout);
 }

@@ -29,17 +29,13 @@ impl Ignore {
     pub fn parse(text: &str) -> Result<Ignore> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut ignore = Ignore::default();
-        ignore
-            .add("templates/.?*")
-            .expect("the built-in rule is valid");
+        ignore.add("templates/.?*").expect("the built-in rule is valid");
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            ignore
-                .add(line)
-                .map_err(|e| anyhow!("line {}: {e}", index + 1))?;
+            ignore.add(line).map_err(|e| anyhow!("line {}: {e}", index + 1))?;
         }
         Ok(ignore)
     }
@@ -63,12 +59,7 @@ impl Ignore {
             .backslash_escape(true)
             .build()
             .map_err(|e| anyhow!("invalid pattern {line:?}: {e}"))?;
-        self.rules.push(Rule {
-            matcher: glob.compile_matcher(),
-            negate,
-            dirs_only,
-            on_basename,
-        });
+        self.rules.push(Rule { matcher: glob.compile_matcher(), negate, dirs_only, on_basename });
         Ok(())
     }
 
@@ -136,9 +127,6 @@ mod tests {
     #[test]
     fn bad_patterns_name_the_line() {
         let err = Ignore::parse("ok\n[unclosed\n").unwrap_err().to_string();
-        assert!(
-            err.starts_with("line 2: invalid pattern \"[unclosed\""),
-            "{err}"
-        );
+        assert!(err.starts_with("line 2: invalid pattern \"[unclosed\""), "{err}");
     }
 }

@@ -11,17 +11,13 @@ use walkdir::WalkDir;
 /// Loads the chart at `dir`; `stack` holds the charts being loaded above it, to catch
 /// `file://` cycles.
 pub(super) fn load_dir(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
-    let root = fs::canonicalize(dir)
-        .with_context(|| format!("cannot open chart directory {}", dir.display()))?;
+    let root =
+        fs::canonicalize(dir).with_context(|| format!("cannot open chart directory {}", dir.display()))?;
     if !root.is_dir() {
         bail!("{} is not a chart directory", dir.display());
     }
     if stack.contains(&root) {
-        let chain: Vec<String> = stack
-            .iter()
-            .chain([&root])
-            .map(|p| p.display().to_string())
-            .collect();
+        let chain: Vec<String> = stack.iter().chain([&root]).map(|p| p.display().to_string()).collect();
         bail!("dependency cycle: {}", chain.join(" -> "));
     }
     stack.push(root.clone());
@@ -33,15 +29,15 @@ pub(super) fn load_dir(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
 fn load_root(dir: &Path, root: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
     let chart_yaml_path = dir.join("Chart.yaml");
     let chart_yaml = read_text(&root.join("Chart.yaml"), &chart_yaml_path)?;
-    let meta = Metadata::parse(&chart_yaml)
-        .with_context(|| format!("invalid {}", chart_yaml_path.display()))?;
+    let meta =
+        Metadata::parse(&chart_yaml).with_context(|| format!("invalid {}", chart_yaml_path.display()))?;
     let ignore = match fs::read_to_string(root.join(".helmignore")) {
-        Ok(text) => Ignore::parse(&text)
-            .with_context(|| format!("invalid {}", dir.join(".helmignore").display()))?,
+        Ok(text) => {
+            Ignore::parse(&text).with_context(|| format!("invalid {}", dir.join(".helmignore").display()))?
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ignore::parse("")?,
         Err(e) => {
-            return Err(e)
-                .with_context(|| format!("cannot read {}", dir.join(".helmignore").display()));
+            return Err(e).with_context(|| format!("cannot read {}", dir.join(".helmignore").display()));
         }
     };
     let walked = walk(dir, root, &ignore)?;
@@ -78,10 +74,9 @@ fn sort_files(chart: &mut Chart, walked: Vec<(String, Vec<u8>)>, dir: &Path) -> 
                 chart.values_yaml = text;
             }
             _ => match path.strip_prefix("templates/") {
-                Some(rel) => chart.templates.push(TemplateSource {
-                    path: rel.to_string(),
-                    text: utf8(bytes, &shown)?,
-                }),
+                Some(rel) => {
+                    chart.templates.push(TemplateSource { path: rel.to_string(), text: utf8(bytes, &shown)? })
+                }
                 None => {
                     files.insert(path, bytes);
                 }
@@ -96,11 +91,7 @@ fn sort_files(chart: &mut Chart, walked: Vec<(String, Vec<u8>)>, dir: &Path) -> 
 fn walk(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     let mut total = 0u64;
-    let walker = WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name()
-        .min_depth(1)
-        .into_iter();
+    let walker = WalkDir::new(root).follow_links(true).sort_by_file_name().min_depth(1).into_iter();
     let walker = walker.filter_entry(|entry| {
         let rel = relative(root, entry.path());
         let is_dir = entry.file_type().is_dir();
@@ -126,8 +117,7 @@ fn walk(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<(String, Vec<u8>
         }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         check_size(size, &mut total, &shown)?;
-        let bytes =
-            fs::read(entry.path()).with_context(|| format!("cannot read {}", shown.display()))?;
+        let bytes = fs::read(entry.path()).with_context(|| format!("cannot read {}", shown.display()))?;
         files.push((rel, bytes));
     }
     Ok(files)
@@ -135,71 +125,51 @@ fn walk(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<(String, Vec<u8>
 
 fn walk_error(dir: &Path, root: &Path, error: walkdir::Error) -> anyhow::Error {
     let path = error.path().map(|p| dir.join(relative(root, p)));
-    let shown = path
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| dir.display().to_string());
+    let shown = path.map(|p| p.display().to_string()).unwrap_or_else(|| dir.display().to_string());
     match error.loop_ancestor() {
         Some(_) => anyhow!("{shown}: symlink loop"),
         None => anyhow!(
             "{shown}: {}",
-            error
-                .io_error()
-                .map(ToString::to_string)
-                .unwrap_or_else(|| error.to_string())
+            error.io_error().map(ToString::to_string).unwrap_or_else(|| error.to_string())
         ),
     }
 }
 
 fn check_size(size: u64, total: &mut u64, shown: &Path) -> Result<()> {
     if size > MAX_FILE_SIZE {
-        bail!(
-            "{}: file is {size} bytes, over the limit of {MAX_FILE_SIZE} bytes",
-            shown.display()
-        );
+        bail!("{}: file is {size} bytes, over the limit of {MAX_FILE_SIZE} bytes", shown.display());
     }
     *total += size;
     if *total > MAX_CHART_SIZE {
-        bail!(
-            "{}: the chart's files exceed the limit of {MAX_CHART_SIZE} bytes",
-            shown.display()
-        );
+        bail!("{}: the chart's files exceed the limit of {MAX_CHART_SIZE} bytes", shown.display());
     }
     Ok(())
 }
 
 /// A symlink may point anywhere inside the chart root, and nowhere else.
 fn ensure_inside(root: &Path, path: &Path, shown: &Path) -> Result<()> {
-    let target =
-        fs::canonicalize(path).with_context(|| format!("{}: broken symlink", shown.display()))?;
+    let target = fs::canonicalize(path).with_context(|| format!("{}: broken symlink", shown.display()))?;
     if !target.starts_with(root) {
-        bail!(
-            "{}: symlink leads outside the chart (to {})",
-            shown.display(),
-            target.display()
-        );
+        bail!("{}: symlink leads outside the chart (to {})", shown.display(), target.display());
     }
     Ok(())
 }
 
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 fn read_text(path: &Path, shown: &Path) -> Result<String> {
-    let metadata =
-        fs::metadata(path).with_context(|| format!("cannot read {}", shown.display()))?;
+    let metadata = fs::metadata(path).with_context(|| format!("cannot read {}", shown.display()))?;
     check_size(metadata.len(), &mut 0, shown)?;
     let bytes = fs::read(path).with_context(|| format!("cannot read {}", shown.display()))?;
     utf8(bytes, shown)
 }
 
 fn utf8(bytes: Vec<u8>, shown: &Path) -> Result<String> {
-    let mut text = String::from_utf8(bytes)
-        .map_err(|e| anyhow!("{}: not UTF-8 text ({e})", shown.display()))?;
+    let mut text =
+        String::from_utf8(bytes).map_err(|e| anyhow!("{}: not UTF-8 text ({e})", shown.display()))?;
     if text.starts_with('\u{feff}') {
         text.drain(..3);
     }
@@ -219,11 +189,7 @@ fn load_subcharts(
     for dep in &parent.meta.dependencies {
         let mut chart = match dep.file_path() {
             Some(path) => load_dir(&parent.dir.join(path), stack).with_context(|| {
-                format!(
-                    "cannot load dependency {:?} of {}",
-                    dep.name,
-                    parent.dir.display()
-                )
+                format!("cannot load dependency {:?} of {}", dep.name, parent.dir.display())
             })?,
             None => match vendored.iter().find(|c| c.meta.name == dep.name) {
                 Some(chart) => chart.clone(),
@@ -236,24 +202,10 @@ fn load_subcharts(
         };
         check_version(dep, &chart, parent)?;
         chart.meta.name = dep.key().to_string();
-        subcharts.push(Subchart {
-            chart,
-            condition: dep.condition.clone(),
-            tags: dep.tags.clone(),
-        });
+        subcharts.push(Subchart { chart, condition: dep.condition.clone(), tags: dep.tags.clone() });
     }
-    vendored.retain(|c| {
-        !parent
-            .meta
-            .dependencies
-            .iter()
-            .any(|dep| dep.name == c.meta.name)
-    });
-    subcharts.extend(vendored.into_iter().map(|chart| Subchart {
-        chart,
-        condition: None,
-        tags: Vec::new(),
-    }));
+    vendored.retain(|c| !parent.meta.dependencies.iter().any(|dep| dep.name == c.meta.name));
+    subcharts.extend(vendored.into_iter().map(|chart| Subchart { chart, condition: None, tags: Vec::new() }));
     Ok(subcharts)
 }
 
@@ -313,10 +265,7 @@ fn load_vendored(
         let path = charts_dir.join(&name);
         ensure_inside(root, &path, &shown)?;
         if !path.is_dir() {
-            bail!(
-                "{}: not a chart directory (expected charts/<name>/Chart.yaml)",
-                shown.display()
-            );
+            bail!("{}: not a chart directory (expected charts/<name>/Chart.yaml)", shown.display());
         }
         charts.push(load_dir(&shown, stack)?);
     }

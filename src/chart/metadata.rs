@@ -87,11 +87,10 @@ impl Metadata {
     pub fn parse(text: &str) -> Result<Metadata> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let meta: Metadata = serde_yaml::from_str(text)?;
-        meta.validate()
-            .map_err(|e| match field_line(text, &e.field) {
-                Some(line) => anyhow::anyhow!("line {line}: {}", e.message),
-                None => anyhow::anyhow!("{}", e.message),
-            })?;
+        meta.validate().map_err(|e| match field_line(text, &e.field) {
+            Some(line) => anyhow::anyhow!("line {line}: {}", e.message),
+            None => anyhow::anyhow!("{}", e.message),
+        })?;
         Ok(meta)
     }
 
@@ -111,10 +110,7 @@ impl Metadata {
         semver::Version::parse(&self.version).map_err(|e| {
             FieldError::new(
                 "version",
-                format!(
-                    "version {:?} is not a SemVer 2 version (MAJOR.MINOR.PATCH): {e}",
-                    self.version
-                ),
+                format!("version {:?} is not a SemVer 2 version (MAJOR.MINOR.PATCH): {e}", self.version),
             )
         })?;
         if let Some(kind) = &self.chart_type
@@ -127,9 +123,8 @@ impl Metadata {
             ));
         }
         if let Some(constraint) = &self.kube_version {
-            parse_constraint(constraint).map_err(|e| {
-                FieldError::new("kubeVersion", format!("kubeVersion {constraint:?}: {e:#}"))
-            })?;
+            parse_constraint(constraint)
+                .map_err(|e| FieldError::new("kubeVersion", format!("kubeVersion {constraint:?}: {e:#}")))?;
         }
         self.validate_dependencies()
     }
@@ -138,23 +133,15 @@ impl Metadata {
         let mut seen = std::collections::BTreeSet::new();
         for dep in &self.dependencies {
             if dep.name.is_empty() {
-                return Err(FieldError::new(
-                    "dependencies",
-                    "a dependency has no name".into(),
-                ));
+                return Err(FieldError::new("dependencies", "a dependency has no name".into()));
             }
             if let Some(alias) = &dep.alias
                 && (alias.is_empty()
-                    || !alias
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                    || !alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
             {
                 return Err(FieldError::new(
                     "alias",
-                    format!(
-                        "dependency {:?} has disallowed characters in the alias {alias:?}",
-                        dep.name
-                    ),
+                    format!("dependency {:?} has disallowed characters in the alias {alias:?}", dep.name),
                 ));
             }
             if let Some(range) = &dep.version {
@@ -168,10 +155,7 @@ impl Metadata {
             if !seen.insert(dep.key().to_string()) {
                 return Err(FieldError::new(
                     "dependencies",
-                    format!(
-                        "more than one dependency with name or alias {:?}",
-                        dep.key()
-                    ),
+                    format!("more than one dependency with name or alias {:?}", dep.key()),
                 ));
             }
         }
@@ -186,10 +170,7 @@ struct FieldError {
 
 impl FieldError {
     fn new(field: &str, message: String) -> Self {
-        FieldError {
-            field: field.to_string(),
-            message,
-        }
+        FieldError { field: field.to_string(), message }
     }
 }
 
@@ -209,11 +190,7 @@ pub fn validate_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("name is required".to_string());
     }
-    if name == "."
-        || name == ".."
-        || name.contains(['/', '\\'])
-        || name.chars().any(char::is_control)
-    {
+    if name == "." || name == ".." || name.contains(['/', '\\']) || name.chars().any(char::is_control) {
         return Err(format!("name {name:?} is not a single safe path segment"));
     }
     Ok(())
@@ -224,10 +201,7 @@ pub fn validate_name(name: &str) -> Result<(), String> {
 pub fn parse_constraint(text: &str) -> Result<Vec<semver::VersionReq>> {
     text.split("||")
         .map(|alternative| {
-            let comparators: Vec<&str> = alternative
-                .split([',', ' '])
-                .filter(|s| !s.is_empty())
-                .collect();
+            let comparators: Vec<&str> = alternative.split([',', ' ']).filter(|s| !s.is_empty()).collect();
             let joined = join_operators(&comparators).join(", ");
             semver::VersionReq::parse(&joined)
                 .with_context(|| format!("invalid constraint {:?}", alternative.trim()))
@@ -253,9 +227,7 @@ pub fn satisfies(constraint: &[semver::VersionReq], version: &semver::Version) -
     let mut release = version.clone();
     release.pre = semver::Prerelease::EMPTY;
     release.build = semver::BuildMetadata::EMPTY;
-    constraint
-        .iter()
-        .any(|req| req.matches(&release) || req.matches(version))
+    constraint.iter().any(|req| req.matches(&release) || req.matches(version))
 }
 
 #[cfg(test)]
@@ -274,22 +246,13 @@ mod tests {
     #[test]
     fn rejects_bad_fields_with_line_numbers() {
         let cases = [
-            (
-                "apiVersion: v1\nname: a\nversion: 1.0.0",
-                "line 1: apiVersion must be \"v2\"",
-            ),
+            ("apiVersion: v1\nname: a\nversion: 1.0.0", "line 1: apiVersion must be \"v2\""),
             (
                 "apiVersion: v2\nname: ../x\nversion: 1.0.0",
                 "line 2: name \"../x\" is not a single safe path segment",
             ),
-            (
-                "apiVersion: v2\nname: \"..\"\nversion: 1.0.0",
-                "not a single safe path segment",
-            ),
-            (
-                "apiVersion: v2\nname: a\\b\nversion: 1.0.0",
-                "not a single safe path segment",
-            ),
+            ("apiVersion: v2\nname: \"..\"\nversion: 1.0.0", "not a single safe path segment"),
+            ("apiVersion: v2\nname: a\\b\nversion: 1.0.0", "not a single safe path segment"),
             ("apiVersion: v2\nversion: 1.0.0", "name is required"),
             (
                 "apiVersion: v2\nname: a\nversion: \"1.0\"",
@@ -299,10 +262,7 @@ mod tests {
                 "apiVersion: v2\nname: a\nversion: 1.0.0\ntype: app",
                 "line 4: type must be application or library",
             ),
-            (
-                "apiVersion: v2\nname: a\nversion: 1.0.0\nkubeVersion: nope",
-                "line 4: kubeVersion \"nope\"",
-            ),
+            ("apiVersion: v2\nname: a\nversion: 1.0.0\nkubeVersion: nope", "line 4: kubeVersion \"nope\""),
         ];
         for (text, expected) in cases {
             let err = format!("{:#}", Metadata::parse(text).unwrap_err());
@@ -313,19 +273,9 @@ mod tests {
     #[test]
     fn rejects_bad_dependencies() {
         let dup = format!("{GOOD}dependencies:\n- name: a\n- name: b\n  alias: a\n");
-        assert!(
-            Metadata::parse(&dup)
-                .unwrap_err()
-                .to_string()
-                .contains("more than one dependency")
-        );
+        assert!(Metadata::parse(&dup).unwrap_err().to_string().contains("more than one dependency"));
         let alias = format!("{GOOD}dependencies:\n- name: a\n  alias: a.b\n");
-        assert!(
-            Metadata::parse(&alias)
-                .unwrap_err()
-                .to_string()
-                .contains("disallowed characters")
-        );
+        assert!(Metadata::parse(&alias).unwrap_err().to_string().contains("disallowed characters"));
     }
 
     #[test]

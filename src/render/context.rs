@@ -76,12 +76,7 @@ impl KubeVersion {
     }
 
     fn new(bare: &str, major: u64, minor: u64, patch: u64) -> KubeVersion {
-        KubeVersion {
-            full: format!("v{bare}"),
-            major,
-            minor,
-            patch,
-        }
+        KubeVersion { full: format!("v{bare}"), major, minor, patch }
     }
 
     /// The version as SemVer, for `kubeVersion` constraints.
@@ -95,24 +90,13 @@ impl Capabilities {
     /// API versions added to the defaults.
     pub fn new(kube_version: Option<&str>, extra: &[String]) -> Result<Capabilities> {
         let kube_version = KubeVersion::parse(kube_version.unwrap_or(DEFAULT_KUBE_VERSION))?;
-        let mut api_versions: Vec<String> = DEFAULT_API_VERSIONS
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        for version in extra
-            .iter()
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-        {
+        let mut api_versions: Vec<String> = DEFAULT_API_VERSIONS.iter().map(ToString::to_string).collect();
+        for version in extra.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|v| !v.is_empty()) {
             if !api_versions.iter().any(|known| known == version) {
                 api_versions.push(version.to_string());
             }
         }
-        Ok(Capabilities {
-            kube_version,
-            api_versions,
-        })
+        Ok(Capabilities { kube_version, api_versions })
     }
 
     pub(super) fn to_json(&self) -> Json {
@@ -133,9 +117,7 @@ impl Capabilities {
 pub fn validate_release_name(name: &str) -> Result<()> {
     let label_ok = |label: &str| {
         !label.is_empty()
-            && label
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && label.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !label.starts_with('-')
             && !label.ends_with('-')
     };
@@ -199,10 +181,7 @@ mod tests {
     #[test]
     fn kube_versions_parse_like_kubernetes() {
         let v = KubeVersion::parse("v1.29.3-gke.100").unwrap();
-        assert_eq!(
-            (v.major, v.minor, v.patch, v.full.as_str()),
-            (1, 29, 3, "v1.29.3-gke.100")
-        );
+        assert_eq!((v.major, v.minor, v.patch, v.full.as_str()), (1, 29, 3, "v1.29.3-gke.100"));
         assert_eq!(KubeVersion::parse("1.20").unwrap().full, "v1.20");
         assert_eq!(
             KubeVersion::parse("v2").unwrap_err().to_string(),
@@ -222,14 +201,9 @@ mod tests {
 
     #[test]
     fn api_versions_are_appended_once() {
-        let caps = Capabilities::new(
-            None,
-            &[
-                "apps/v1".into(),
-                "example.com/v1,monitoring.coreos.com/v1".into(),
-            ],
-        )
-        .unwrap();
+        let caps =
+            Capabilities::new(None, &["apps/v1".into(), "example.com/v1,monitoring.coreos.com/v1".into()])
+                .unwrap();
         assert_eq!(caps.api_versions.len(), DEFAULT_API_VERSIONS.len() + 2);
         assert_eq!(caps.kube_version.full, DEFAULT_KUBE_VERSION);
     }

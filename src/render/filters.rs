@@ -26,12 +26,8 @@ pub fn register(tera: &mut Tera, files: Files) {
     tera.register_filter("trim_suffix", trim_suffix);
     tera.register_function("fail", fail);
     let for_file = files.clone();
-    tera.register_function("file", move |kwargs: Kwargs, _: &State| {
-        file(&for_file, &kwargs)
-    });
-    tera.register_function("files", move |kwargs: Kwargs, _: &State| {
-        glob(&files, &kwargs)
-    });
+    tera.register_function("file", move |kwargs: Kwargs, _: &State| file(&for_file, &kwargs));
+    tera.register_function("files", move |kwargs: Kwargs, _: &State| glob(&files, &kwargs));
 }
 
 fn message(error: impl std::fmt::Display) -> Error {
@@ -40,9 +36,7 @@ fn message(error: impl std::fmt::Display) -> Error {
 
 fn defined(value: &Value, filter: &str) -> TeraResult<()> {
     if value.is_undefined() {
-        return Err(Error::message(format!(
-            "`{filter}` was given an undefined value"
-        )));
+        return Err(Error::message(format!("`{filter}` was given an undefined value")));
     }
     Ok(())
 }
@@ -121,11 +115,7 @@ pub fn squote(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
 }
 
 fn display(value: &Value) -> String {
-    if value.is_none() {
-        String::new()
-    } else {
-        value.to_string()
-    }
+    if value.is_none() { String::new() } else { value.to_string() }
 }
 
 pub fn b64enc(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
@@ -150,12 +140,9 @@ pub fn sha256sum(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
 /// Fails with `message` when the value is undefined, `none` or an empty string;
 /// returns it unchanged otherwise (`0` and `false` pass, as in Helm).
 pub fn required(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    let missing =
-        value.is_undefined() || value.is_none() || value.as_str().is_some_and(str::is_empty);
+    let missing = value.is_undefined() || value.is_none() || value.as_str().is_some_and(str::is_empty);
     if missing {
-        let text = kwargs
-            .get::<&str>("message")?
-            .unwrap_or("a required value is missing");
+        let text = kwargs.get::<&str>("message")?.unwrap_or("a required value is missing");
         return Err(Error::message(text));
     }
     Ok(value.clone())
@@ -171,9 +158,7 @@ pub fn fail(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 pub fn trunc(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let length = kwargs.must_get::<i64>("length")?;
     let count = text.chars().count();
-    let keep = usize::try_from(length.unsigned_abs())
-        .unwrap_or(usize::MAX)
-        .min(count);
+    let keep = usize::try_from(length.unsigned_abs()).unwrap_or(usize::MAX).min(count);
     Ok(if length >= 0 {
         text.chars().take(keep).collect()
     } else {
@@ -195,12 +180,9 @@ pub fn trim_suffix(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> 
 fn file(files: &Files, kwargs: &Kwargs) -> TeraResult<String> {
     let path = kwargs.must_get::<&str>("path")?;
     let bytes = files.get(path.trim_start_matches("./")).ok_or_else(|| {
-        message(format!(
-            "file {path:?} is not in the chart (templates, values and Chart.yaml are not files)"
-        ))
+        message(format!("file {path:?} is not in the chart (templates, values and Chart.yaml are not files)"))
     })?;
-    String::from_utf8(bytes.clone())
-        .map_err(|_| message(format!("file {path:?} is not UTF-8 text")))
+    String::from_utf8(bytes.clone()).map_err(|_| message(format!("file {path:?} is not UTF-8 text")))
 }
 
 /// `files(glob="config/*")`: a map of matching paths to their text, sorted by path.
@@ -213,10 +195,7 @@ fn glob(files: &Files, kwargs: &Kwargs) -> TeraResult<Value> {
         .map_err(|e| message(anyhow!("files: invalid glob {pattern:?}: {e}")))?
         .compile_matcher();
     let mut map = tera::Map::new();
-    for (path, bytes) in files
-        .iter()
-        .filter(|(path, _)| matcher.is_match(path.as_str()))
-    {
+    for (path, bytes) in files.iter().filter(|(path, _)| matcher.is_match(path.as_str())) {
         let text = String::from_utf8(bytes.clone())
             .map_err(|_| message(format!("file {path:?} is not UTF-8 text")))?;
         map.insert(path.clone().into(), Value::from(text));

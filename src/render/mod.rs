@@ -10,8 +10,7 @@ mod context;
 mod filters;
 
 pub use context::{
-    Capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, KubeVersion, Release,
-    validate_release_name,
+    Capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, KubeVersion, Release, validate_release_name,
 };
 
 use crate::chart::Chart;
@@ -47,36 +46,19 @@ pub fn render(
     caps: &Capabilities,
 ) -> Result<Vec<RenderedFile>> {
     if chart.meta.is_library() {
-        bail!(
-            "{}: library charts are not installable (type: library)",
-            chart.dir.display()
-        );
+        bail!("{}: library charts are not installable (type: library)", chart.dir.display());
     }
     check_kube_version(chart, caps)?;
     let mut units = Vec::new();
-    collect_units(
-        chart,
-        &values.root,
-        values,
-        chart.name().to_string(),
-        "",
-        true,
-        &mut units,
-    );
-    let compiled: Vec<Result<(Tera, Context)>> = units
-        .par_iter()
-        .map(|unit| compile(unit, release, caps))
-        .collect();
+    collect_units(chart, &values.root, values, chart.name().to_string(), "", true, &mut units);
+    let compiled: Vec<Result<(Tera, Context)>> =
+        units.par_iter().map(|unit| compile(unit, release, caps)).collect();
     let compiled: Vec<(Tera, Context)> = compiled.into_iter().collect::<Result<_>>()?;
     let jobs: Vec<(usize, String)> = units
         .iter()
         .enumerate()
         .flat_map(|(index, unit)| {
-            unit.chart
-                .templates
-                .iter()
-                .filter(|t| t.is_rendered())
-                .map(move |t| (index, t.path.clone()))
+            unit.chart.templates.iter().filter(|t| t.is_rendered()).map(move |t| (index, t.path.clone()))
         })
         .collect();
     let results: Vec<Result<RenderedFile>> = jobs
@@ -99,33 +81,16 @@ fn collect_units<'c>(
 ) {
     for sub in &chart.subcharts {
         let name = sub.chart.name();
-        let path = if value_path.is_empty() {
-            name.to_string()
-        } else {
-            format!("{value_path}.{name}")
-        };
+        let path = if value_path.is_empty() { name.to_string() } else { format!("{value_path}.{name}") };
         if !values.is_enabled(&path) || sub.chart.meta.is_library() {
             continue;
         }
         let Some(sub_values) = scoped.get(name).and_then(serde_yaml::Value::as_mapping) else {
             continue;
         };
-        collect_units(
-            &sub.chart,
-            sub_values,
-            values,
-            format!("{base}/charts/{name}"),
-            &path,
-            false,
-            units,
-        );
+        collect_units(&sub.chart, sub_values, values, format!("{base}/charts/{name}"), &path, false, units);
     }
-    units.push(Unit {
-        chart,
-        base,
-        values: scoped,
-        is_root,
-    });
+    units.push(Unit { chart, base, values: scoped, is_root });
 }
 
 /// Builds the chart's Tera instance (its templates plus its library subcharts'
@@ -136,59 +101,33 @@ fn compile(unit: &Unit, release: &Release, caps: &Capabilities) -> Result<(Tera,
     let mut sources: Vec<(String, &str)> = Vec::new();
     let mut prefixes = vec![format!("{}/templates/", unit.base)];
     add_sources(unit.chart, &unit.base, &mut sources);
-    for library in unit
-        .chart
-        .subcharts
-        .iter()
-        .filter(|s| s.chart.meta.is_library())
-    {
+    for library in unit.chart.subcharts.iter().filter(|s| s.chart.meta.is_library()) {
         let base = format!("{}/charts/{}", unit.base, library.chart.name());
         prefixes.push(format!("{base}/templates/"));
         add_sources(&library.chart, &base, &mut sources);
     }
-    tera.set_fallback_prefixes(prefixes)
-        .map_err(|e| anyhow!("{e}"))?;
+    tera.set_fallback_prefixes(prefixes).map_err(|e| anyhow!("{e}"))?;
     filters::register(&mut tera, unit.chart.files.clone());
-    tera.add_raw_templates(sources)
-        .map_err(|e| anyhow!("{e}"))
-        .with_context(|| {
-            format!(
-                "cannot compile the templates of chart {} ({})",
-                unit.base,
-                unit.chart.dir.display()
-            )
-        })?;
+    tera.add_raw_templates(sources).map_err(|e| anyhow!("{e}")).with_context(|| {
+        format!("cannot compile the templates of chart {} ({})", unit.base, unit.chart.dir.display())
+    })?;
     let mut context = Context::new();
     context.insert("Values", unit.values);
-    context.insert(
-        "Chart",
-        &context::chart_json(&unit.chart.meta, unit.is_root),
-    );
+    context.insert("Chart", &context::chart_json(&unit.chart.meta, unit.is_root));
     context.insert("Release", &release.to_json());
     context.insert("Capabilities", &caps.to_json());
-    context.insert(
-        "Environment",
-        &serde_json::json!({ "Name": release.environment }),
-    );
+    context.insert("Environment", &serde_json::json!({ "Name": release.environment }));
     Ok((tera, context))
 }
 
 fn add_sources<'c>(chart: &'c Chart, base: &str, sources: &mut Vec<(String, &'c str)>) {
-    sources.extend(
-        chart
-            .templates
-            .iter()
-            .map(|t| (format!("{base}/templates/{}", t.path), t.text.as_str())),
-    );
+    sources.extend(chart.templates.iter().map(|t| (format!("{base}/templates/{}", t.path), t.text.as_str())));
 }
 
 fn render_one((tera, context): &(Tera, Context), base: &str, path: &str) -> Result<RenderedFile> {
     let name = format!("{base}/templates/{path}");
     let mut context = context.clone();
-    context.insert(
-        "Template",
-        &serde_json::json!({ "Name": name, "BasePath": format!("{base}/templates") }),
-    );
+    context.insert("Template", &serde_json::json!({ "Name": name, "BasePath": format!("{base}/templates") }));
     let text = tera
         .render(&name, &context)
         .map_err(|e| anyhow!("{e}"))

@@ -12,9 +12,7 @@ use std::collections::BTreeSet;
 pub fn merge_maps(base: &mut Mapping, overlay: Mapping) {
     for (key, value) in overlay {
         match (base.get_mut(&key), value) {
-            (Some(Value::Mapping(existing)), Value::Mapping(incoming)) => {
-                merge_maps(existing, incoming)
-            }
+            (Some(Value::Mapping(existing)), Value::Mapping(incoming)) => merge_maps(existing, incoming),
             (Some(slot), value) => *slot = value,
             (None, value) => {
                 base.insert(key, value);
@@ -30,31 +28,19 @@ pub fn coalesce(chart: &Chart, dest: &mut Mapping, disabled: &BTreeSet<String>) 
     coalesce_at(chart, dest, "", disabled)
 }
 
-fn coalesce_at(
-    chart: &Chart,
-    dest: &mut Mapping,
-    prefix: &str,
-    disabled: &BTreeSet<String>,
-) -> Result<()> {
+fn coalesce_at(chart: &Chart, dest: &mut Mapping, prefix: &str, disabled: &BTreeSet<String>) -> Result<()> {
     fill_defaults(dest, &chart.values, true);
     let globals = dest.get("global").and_then(Value::as_mapping).cloned();
     for sub in &chart.subcharts {
         let name = sub.chart.name();
-        let path = if prefix.is_empty() {
-            name.to_string()
-        } else {
-            format!("{prefix}.{name}")
-        };
+        let path = if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
         if disabled.contains(&path) {
             continue;
         }
         let slot = match dest.get_mut(name) {
             Some(slot) => slot,
             None => {
-                dest.insert(
-                    Value::String(name.to_string()),
-                    Value::Mapping(Mapping::new()),
-                );
+                dest.insert(Value::String(name.to_string()), Value::Mapping(Mapping::new()));
                 dest.get_mut(name).expect("just inserted")
             }
         };
@@ -139,10 +125,7 @@ mod tests {
 
     #[test]
     fn user_values_win_and_defaults_fill_gaps() {
-        assert_eq!(
-            filled("a: {b: 2}", "a: {b: 1, c: 3}\nd: 4"),
-            map("a: {b: 2, c: 3}\nd: 4")
-        );
+        assert_eq!(filled("a: {b: 2}", "a: {b: 1, c: 3}\nd: 4"), map("a: {b: 2, c: 3}\nd: 4"));
     }
 
     #[test]
@@ -152,26 +135,17 @@ mod tests {
 
     #[test]
     fn user_null_deletes_a_default() {
-        assert_eq!(
-            filled("a: null\nb: {c: null}", "a: 1\nb: {c: 2, d: 3}"),
-            map("b: {d: 3}")
-        );
+        assert_eq!(filled("a: null\nb: {c: null}", "a: 1\nb: {c: 2, d: 3}"), map("b: {d: 3}"));
     }
 
     #[test]
     fn user_null_without_a_default_is_kept() {
-        assert_eq!(
-            filled("x: null\nb: {y: null}", "b: {d: 3}"),
-            map("x: null\nb: {y: null, d: 3}")
-        );
+        assert_eq!(filled("x: null\nb: {y: null}", "b: {d: 3}"), map("x: null\nb: {y: null, d: 3}"));
     }
 
     #[test]
     fn null_over_null_default_is_deleted_at_top_and_kept_when_nested() {
-        assert_eq!(
-            filled("a: null\nb: {c: null}", "a: null\nb: {c: null}"),
-            map("b: {c: null}")
-        );
+        assert_eq!(filled("a: null\nb: {c: null}", "a: null\nb: {c: null}"), map("b: {c: null}"));
     }
 
     #[test]
@@ -181,10 +155,7 @@ mod tests {
 
     #[test]
     fn scalars_and_maps_do_not_mix() {
-        assert_eq!(
-            filled("top: 5\nn: {m: 1}", "top: {a: 1}\nn: {m: {deep: 1}}"),
-            map("top: 5\nn: {m: 1}")
-        );
+        assert_eq!(filled("top: 5\nn: {m: 1}", "top: {a: 1}\nn: {m: {deep: 1}}"), map("top: 5\nn: {m: 1}"));
         assert_eq!(filled("keep: {a: 1}", "keep: 1"), map("keep: {a: 1}"));
     }
 }

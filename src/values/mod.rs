@@ -52,9 +52,7 @@ pub fn user_values(options: &ValueOptions, stdin: &mut dyn Read) -> Result<Mappi
     let mut read_stdin = |stdin: &mut dyn Read| -> Result<String> {
         if stdin_text.is_none() {
             let mut text = String::new();
-            stdin
-                .read_to_string(&mut text)
-                .context("cannot read values from standard input")?;
+            stdin.read_to_string(&mut text).context("cannot read values from standard input")?;
             stdin_text = Some(text);
         }
         Ok(stdin_text.clone().unwrap_or_default())
@@ -66,17 +64,13 @@ pub fn user_values(options: &ValueOptions, stdin: &mut dyn Read) -> Result<Mappi
         } else {
             (read_values_file(path)?, path.display().to_string())
         };
-        let map = crate::yaml::parse_mapping(&text)
-            .with_context(|| format!("invalid values file {shown}"))?;
+        let map =
+            crate::yaml::parse_mapping(&text).with_context(|| format!("invalid values file {shown}"))?;
         merge_maps(&mut values, map);
     }
-    apply_all(&mut values, &options.set_json, "--set-json", || {
-        SetKind::Json
-    })?;
+    apply_all(&mut values, &options.set_json, "--set-json", || SetKind::Json)?;
     apply_all(&mut values, &options.set, "--set", || SetKind::Typed)?;
-    apply_all(&mut values, &options.set_string, "--set-string", || {
-        SetKind::String
-    })?;
+    apply_all(&mut values, &options.set_string, "--set-string", || SetKind::String)?;
     let mut read_file = |path: &str| -> Result<String> {
         if path == "-" {
             return read_stdin(stdin);
@@ -97,16 +91,13 @@ fn apply_all(
     kind: impl Fn() -> SetKind<'static>,
 ) -> Result<()> {
     for input in inputs {
-        set::apply(values, input, kind())
-            .with_context(|| format!("failed parsing {flag} data {input:?}"))?;
+        set::apply(values, input, kind()).with_context(|| format!("failed parsing {flag} data {input:?}"))?;
     }
     Ok(())
 }
 
 fn read_values_file(path: &Path) -> Result<String> {
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("cannot read {}", path.display()))?
-        .len();
+    let size = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
     if size > crate::chart::MAX_FILE_SIZE {
         return Err(anyhow!(
             "{}: file is {size} bytes, over the limit of {} bytes",
@@ -149,20 +140,13 @@ fn is_enabled(sub: &crate::chart::Subchart, top: &Mapping, prefix: &str) -> bool
     let tag_values: Vec<bool> = sub
         .tags
         .iter()
-        .filter_map(|tag| {
-            tags.and_then(|t| t.get(tag.as_str()))
-                .and_then(Value::as_bool)
-        })
+        .filter_map(|tag| tags.and_then(|t| t.get(tag.as_str())).and_then(Value::as_bool))
         .collect();
     if !tag_values.is_empty() {
         enabled = tag_values.contains(&true);
     }
     let conditions = sub.condition.as_deref().unwrap_or("");
-    for condition in conditions
-        .split(',')
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
+    for condition in conditions.split(',').map(str::trim).filter(|c| !c.is_empty()) {
         if let Some(flag) = lookup(top, &join(prefix, condition)).and_then(Value::as_bool) {
             return flag;
         }
@@ -181,9 +165,5 @@ pub fn lookup<'a>(map: &'a Mapping, path: &str) -> Option<&'a Value> {
 }
 
 fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_string()
-    } else {
-        format!("{prefix}.{name}")
-    }
+    if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") }
 }

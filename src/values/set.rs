@@ -27,17 +27,11 @@ pub fn apply(data: &mut Mapping, input: &str, kind: SetKind) -> Result<()> {
     if matches!(kind, SetKind::Json) && input.trim_start().starts_with('{') {
         let object: serde_json::Value =
             serde_json::from_str(input).map_err(|e| anyhow!("invalid JSON object: {e}"))?;
-        let Value::Mapping(map) = serde_yaml::to_value(object)? else {
-            unreachable!("a JSON object")
-        };
+        let Value::Mapping(map) = serde_yaml::to_value(object)? else { unreachable!("a JSON object") };
         super::merge_maps(data, map);
         return Ok(());
     }
-    let mut parser = Parser {
-        chars: input.chars().collect(),
-        pos: 0,
-        kind,
-    };
+    let mut parser = Parser { chars: input.chars().collect(), pos: 0, kind };
     while !parser.key(data, 0)? {}
     Ok(())
 }
@@ -143,16 +137,10 @@ impl Parser<'_> {
         if stop.is_none() {
             bail!("error parsing index: missing ']' after {text:?}");
         }
-        text.parse::<i64>()
-            .map_err(|_| anyhow!("error parsing index: {text:?} is not a whole number"))
+        text.parse::<i64>().map_err(|_| anyhow!("error parsing index: {text:?} is not a whole number"))
     }
 
-    fn list_item(
-        &mut self,
-        mut list: Vec<Value>,
-        index: i64,
-        level: usize,
-    ) -> Result<(Vec<Value>, bool)> {
+    fn list_item(&mut self, mut list: Vec<Value>, index: i64, level: usize) -> Result<(Vec<Value>, bool)> {
         check_index(index)?;
         let (rest, stop) = self.until(&['[', '.', '=']);
         if !rest.is_empty() {
@@ -330,10 +318,7 @@ fn take(data: &mut Mapping, key: &str) -> Value {
 }
 
 fn conflict(key: &str, found: &Value, wanted: &str) -> anyhow::Error {
-    anyhow!(
-        "unable to parse key {key:?}: it already holds {}, not {wanted}",
-        crate::yaml::kind_name(found)
-    )
+    anyhow!("unable to parse key {key:?}: it already holds {}, not {wanted}", crate::yaml::kind_name(found))
 }
 
 #[cfg(test)]

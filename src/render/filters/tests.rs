@@ -21,9 +21,7 @@ fn render(template: &str, values: &str) -> Result<String, String> {
     let values: serde_yaml::Value = serde_yaml::from_str(values).unwrap();
     let mut context = Context::new();
     context.insert("v", &values);
-    tera()
-        .render_str(template, &context, false)
-        .map_err(|e| e.to_string())
+    tera().render_str(template, &context, false).map_err(|e| e.to_string())
 }
 
 fn ok(template: &str, values: &str) -> String {
@@ -32,82 +30,39 @@ fn ok(template: &str, values: &str) -> String {
 
 #[test]
 fn to_yaml_quotes_yaml_1_1_scalars_and_keeps_order() {
-    let out = ok(
-        "{{ v | to_yaml }}",
-        "{b: 'yes', a: [1, 'on'], c: {d: '007'}}",
-    );
+    let out = ok("{{ v | to_yaml }}", "{b: 'yes', a: [1, 'on'], c: {d: '007'}}");
     assert_eq!(out, "b: \"yes\"\na:\n- 1\n- \"on\"\nc:\n  d: \"007\"");
     assert_eq!(ok("{{ v.s | to_yaml }}", "{s: plain}"), "plain");
-    assert!(
-        render("{{ v.missing | to_yaml }}", "{}")
-            .unwrap_err()
-            .contains("undefined")
-    );
+    assert!(render("{{ v.missing | to_yaml }}", "{}").unwrap_err().contains("undefined"));
 }
 
 #[test]
 fn to_json_is_compact_and_ordered() {
-    assert_eq!(
-        ok("{{ v | to_json }}", "{b: 1, a: [true, null, 'x']}"),
-        r#"{"b":1,"a":[true,null,"x"]}"#
-    );
+    assert_eq!(ok("{{ v | to_json }}", "{b: 1, a: [true, null, 'x']}"), r#"{"b":1,"a":[true,null,"x"]}"#);
 }
 
 #[test]
 fn from_yaml_and_from_json_parse_or_fail() {
-    assert_eq!(
-        ok(
-            "{% set x = v.s | from_yaml %}{{ x.a.b }}",
-            "{s: 'a: {b: 5}'}"
-        ),
-        "5"
-    );
-    assert_eq!(
-        ok(
-            "{% set x = v.s | from_json %}{{ x.x[1] }}",
-            "{s: '{\"x\": [1, 2]}'}"
-        ),
-        "2"
-    );
-    assert!(
-        render("{{ v.s | from_yaml }}", "{s: 'a: [unclosed'}")
-            .unwrap_err()
-            .contains("from_yaml")
-    );
-    assert!(
-        render("{{ v.s | from_json }}", "{s: '{nope'}")
-            .unwrap_err()
-            .contains("from_json")
-    );
+    assert_eq!(ok("{% set x = v.s | from_yaml %}{{ x.a.b }}", "{s: 'a: {b: 5}'}"), "5");
+    assert_eq!(ok("{% set x = v.s | from_json %}{{ x.x[1] }}", "{s: '{\"x\": [1, 2]}'}"), "2");
+    assert!(render("{{ v.s | from_yaml }}", "{s: 'a: [unclosed'}").unwrap_err().contains("from_yaml"));
+    assert!(render("{{ v.s | from_json }}", "{s: '{nope'}").unwrap_err().contains("from_json"));
 }
 
 #[test]
 fn nindent_adds_a_newline_and_indents_non_empty_lines() {
-    assert_eq!(
-        ok("x:{{ v.s | nindent(width=2) }}", "{s: \"a: 1\\n\\nb: 2\"}"),
-        "x:\n  a: 1\n\n  b: 2"
-    );
-    assert!(
-        render("{{ v.s | nindent }}", "{s: a}")
-            .unwrap_err()
-            .contains("width")
-    );
+    assert_eq!(ok("x:{{ v.s | nindent(width=2) }}", "{s: \"a: 1\\n\\nb: 2\"}"), "x:\n  a: 1\n\n  b: 2");
+    assert!(render("{{ v.s | nindent }}", "{s: a}").unwrap_err().contains("width"));
 }
 
 #[test]
 fn indent_is_teras_own() {
-    assert_eq!(
-        ok("{{ v.s | indent(width=2) }}", "{s: \"a\\nb\"}"),
-        "a\n  b"
-    );
+    assert_eq!(ok("{{ v.s | indent(width=2) }}", "{s: \"a\\nb\"}"), "a\n  b");
 }
 
 #[test]
 fn quote_and_squote() {
-    assert_eq!(
-        ok("{{ v.s | quote }}", r#"{s: "say \"hi\"\n"}"#),
-        r#""say \"hi\"\n""#
-    );
+    assert_eq!(ok("{{ v.s | quote }}", r#"{s: "say \"hi\"\n"}"#), r#""say \"hi\"\n""#);
     assert_eq!(ok("{{ v.n | quote }}", "{n: 5}"), "\"5\"");
     assert_eq!(ok("{{ v.b | quote }}", "{b: true}"), "\"true\"");
     assert_eq!(ok("{{ v.s | squote }}", "{s: \"it's\"}"), "'it''s'");
@@ -117,11 +72,7 @@ fn quote_and_squote() {
 fn base64_round_trip() {
     assert_eq!(ok("{{ v.s | b64enc }}", "{s: hunter2}"), "aHVudGVyMg==");
     assert_eq!(ok("{{ v.s | b64dec }}", "{s: aHVudGVyMg==}"), "hunter2");
-    assert!(
-        render("{{ v.s | b64dec }}", "{s: '%%%'}")
-            .unwrap_err()
-            .contains("invalid base64")
-    );
+    assert!(render("{{ v.s | b64dec }}", "{s: '%%%'}").unwrap_err().contains("invalid base64"));
 }
 
 #[test]
@@ -139,19 +90,12 @@ fn required_fails_on_missing_null_and_empty_only() {
         assert!(err.contains("x is required"), "{values}: {err}");
     }
     assert_eq!(ok("{{ v.x | required(message='m') }}", "{x: 0}"), "0");
-    assert_eq!(
-        ok("{{ v.x | required(message='m') }}", "{x: false}"),
-        "false"
-    );
+    assert_eq!(ok("{{ v.x | required(message='m') }}", "{x: false}"), "false");
 }
 
 #[test]
 fn fail_stops_the_render() {
-    assert!(
-        render("{{ fail(message='boom') }}", "{}")
-            .unwrap_err()
-            .contains("boom")
-    );
+    assert!(render("{{ fail(message='boom') }}", "{}").unwrap_err().contains("boom"));
 }
 
 #[test]
@@ -164,47 +108,23 @@ fn trunc_keeps_the_start_or_the_end() {
 
 #[test]
 fn trim_prefix_and_suffix() {
-    assert_eq!(
-        ok("{{ v.s | trim_prefix(prefix='v') }}", "{s: v1.2}"),
-        "1.2"
-    );
-    assert_eq!(
-        ok("{{ v.s | trim_suffix(suffix='-') }}", "{s: name-}"),
-        "name"
-    );
-    assert_eq!(
-        ok("{{ v.s | trim_suffix(suffix='x') }}", "{s: name-}"),
-        "name-"
-    );
+    assert_eq!(ok("{{ v.s | trim_prefix(prefix='v') }}", "{s: v1.2}"), "1.2");
+    assert_eq!(ok("{{ v.s | trim_suffix(suffix='-') }}", "{s: name-}"), "name");
+    assert_eq!(ok("{{ v.s | trim_suffix(suffix='x') }}", "{s: name-}"), "name-");
 }
 
 #[test]
 fn file_reads_chart_files_only() {
     assert_eq!(ok("{{ file(path='config/a.conf') }}", "{}"), "a=1\n");
-    assert!(
-        render("{{ file(path='/etc/passwd') }}", "{}")
-            .unwrap_err()
-            .contains("not in the chart")
-    );
-    assert!(
-        render("{{ file(path='../x') }}", "{}")
-            .unwrap_err()
-            .contains("not in the chart")
-    );
-    assert!(
-        render("{{ file(path='bin.dat') }}", "{}")
-            .unwrap_err()
-            .contains("not UTF-8")
-    );
+    assert!(render("{{ file(path='/etc/passwd') }}", "{}").unwrap_err().contains("not in the chart"));
+    assert!(render("{{ file(path='../x') }}", "{}").unwrap_err().contains("not in the chart"));
+    assert!(render("{{ file(path='bin.dat') }}", "{}").unwrap_err().contains("not UTF-8"));
 }
 
 #[test]
 fn files_globs_in_path_order() {
     assert_eq!(
-        ok(
-            "{% for k, c in files(glob='config/*') %}{{ k }}={{ c }}{% endfor %}",
-            "{}"
-        ),
+        ok("{% for k, c in files(glob='config/*') %}{{ k }}={{ c }}{% endfor %}", "{}"),
         "config/a.conf=a=1\nconfig/b.conf=b=2\n"
     );
     assert_eq!(ok("{{ files(glob='config/**') | length }}", "{}"), "3");

@@ -46,10 +46,7 @@ fn helm_examples_1_to_27() {
         ("a={x,y,z}", "a:\n- x\n- \"y\"\n- z\n"),
         ("a={}", "a:\n- \"\"\n"),
         ("a={ x , y }", "a:\n- ' x '\n- ' y '\n"),
-        (
-            "a={1,true,null,007}",
-            "a:\n- 1\n- true\n- null\n- \"007\"\n",
-        ),
+        ("a={1,true,null,007}", "a:\n- 1\n- true\n- null\n- \"007\"\n"),
         ("a=b\\,c", "a: b,c\n"),
         ("a\\.b=c", "a.b: c\n"),
         ("a=x=y", "a: x=y\n"),
@@ -58,10 +55,7 @@ fn helm_examples_1_to_27() {
         ("a b=1", "a b: 1\n"),
         ("a={a\\,b,c}", "a:\n- a,b\n- c\n"),
         ("a=\\{x\\}", "a: '{x}'\n"),
-        (
-            "a=-0,b=0x10,c=1_000,e=~,f=01",
-            "a: 0\nb: \"0x10\"\nc: \"1_000\"\ne: \"~\"\nf: \"01\"\n",
-        ),
+        ("a=-0,b=0x10,c=1_000,e=~,f=01", "a: 0\nb: \"0x10\"\nc: \"1_000\"\ne: \"~\"\nf: \"01\"\n"),
         ("=x", "{}\n"),
     ];
     for (input, expected) in cases {
@@ -88,23 +82,11 @@ fn helm_examples_set_string_and_json() {
         run(&[(Flag::Json, r#"a={"b":[1,2.5,1000000],"c":null}"#)]).unwrap(),
         "a:\n  b:\n  - 1\n  - 2.5\n  - 1000000\n  c: null\n"
     );
-    assert_eq!(
-        run(&[(Flag::Json, r#"{"a":{"b":1}}"#)]).unwrap(),
-        "a:\n  b: 1\n"
-    );
-    assert_eq!(
-        run(&[(Flag::Json, r#"a=[1,2],b="s""#)]).unwrap(),
-        "a:\n- 1\n- 2\nb: s\n"
-    );
+    assert_eq!(run(&[(Flag::Json, r#"{"a":{"b":1}}"#)]).unwrap(), "a:\n  b: 1\n");
+    assert_eq!(run(&[(Flag::Json, r#"a=[1,2],b="s""#)]).unwrap(), "a:\n- 1\n- 2\nb: s\n");
     assert_eq!(run(&[(Flag::Json, "a=")]).unwrap(), "a: null\n");
-    assert_eq!(
-        run(&[(Flag::Json, "a=1 ,b=true")]).unwrap(),
-        "a: 1\nb: true\n"
-    );
-    assert_eq!(
-        run(&[(Flag::Json, "a[1]={\"x\":1}")]).unwrap(),
-        "a:\n- null\n- x: 1\n"
-    );
+    assert_eq!(run(&[(Flag::Json, "a=1 ,b=true")]).unwrap(), "a: 1\nb: true\n");
+    assert_eq!(run(&[(Flag::Json, "a[1]={\"x\":1}")]).unwrap(), "a:\n- null\n- x: 1\n");
 }
 
 #[test]
@@ -115,10 +97,7 @@ fn helm_example_set_file() {
         Ok("hello\n".to_string())
     };
     apply(&mut data, "a=content.txt", SetKind::File(&mut read)).unwrap();
-    assert_eq!(
-        crate::yaml::to_string(&Value::Mapping(data)),
-        "a: |\n  hello\n"
-    );
+    assert_eq!(crate::yaml::to_string(&Value::Mapping(data)), "a: |\n  hello\n");
 }
 
 #[test]
@@ -132,46 +111,26 @@ fn helm_error_messages() {
         ("a={x,y", "list must terminate with '}'"),
         ("a[x]=1", "error parsing index: \"x\" is not a whole number"),
         ("a[-1]=1", "negative -1 index not allowed"),
-        (
-            "a[70000]=1",
-            "index of 70000 is greater than maximum supported index of 65536",
-        ),
+        ("a[70000]=1", "index of 70000 is greater than maximum supported index of 65536"),
         ("a[0]x=1", "unexpected data at end of array index: \"x\""),
-        (
-            "a=1,a.b=2",
-            "unable to parse key \"a\": it already holds a number, not a map",
-        ),
-        (
-            "a=1,a[0]=2",
-            "unable to parse key \"a\": it already holds a number, not a list",
-        ),
+        ("a=1,a.b=2", "unable to parse key \"a\": it already holds a number, not a map"),
+        ("a=1,a[0]=2", "unable to parse key \"a\": it already holds a number, not a list"),
     ];
     for (input, expected) in cases {
         assert_eq!(error(input), expected, "--set {input}");
     }
     let deep = format!("{}=1", vec!["k"; 32].join("."));
-    assert_eq!(
-        error(&deep),
-        "value name nested level is greater than maximum supported nested level of 30"
-    );
+    assert_eq!(error(&deep), "value name nested level is greater than maximum supported nested level of 30");
     let ok = format!("{}=1", vec!["k"; 31].join("."));
     assert!(run(&[(Flag::Set, &ok)]).is_ok());
-    assert!(
-        run(&[(Flag::Json, "a=notjson")])
-            .unwrap_err()
-            .to_string()
-            .starts_with("invalid JSON value")
-    );
+    assert!(run(&[(Flag::Json, "a=notjson")]).unwrap_err().to_string().starts_with("invalid JSON value"));
 }
 
 #[test]
 fn set_patches_lists_from_earlier_files() {
     let mut data: Mapping = serde_yaml::from_str("top: {list: [9]}").unwrap();
     apply(&mut data, "top.list[1]=8", SetKind::Typed).unwrap();
-    assert_eq!(
-        crate::yaml::to_string(&Value::Mapping(data)),
-        "top:\n  list:\n  - 9\n  - 8\n"
-    );
+    assert_eq!(crate::yaml::to_string(&Value::Mapping(data)), "top:\n  list:\n  - 9\n  - 8\n");
 }
 
 #[test]
