@@ -2,7 +2,7 @@
 # Renders the journal app for every environment of rudder.yaml and checks the output
 # with kubernetes-validate --strict (offline Kubernetes JSON schemas, from PyPI).
 # Installs kubernetes-validate into .tools/venv on first use.
-# Usage: scripts/validate-renders.sh [KUBE_VERSION]   (default: the validator's newest)
+# Usage: .ci/validate-renders.sh [KUBE_VERSION]   (default: the validator's newest)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.tools/venv
