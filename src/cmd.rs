@@ -8,7 +8,7 @@ use rudder::project::{Environment, Project};
 use rudder::render::{Capabilities, Release};
 use rudder::values::{ValueOptions, Values};
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub fn run(command: Command) -> Result<()> {
     match command {
@@ -114,13 +114,9 @@ fn values(args: ValuesArgs) -> Result<()> {
 
 fn show(what: ShowCommand) -> Result<()> {
     match what {
-        ShowCommand::Chart { chart } => print(&load_meta_text(&chart)?),
+        ShowCommand::Chart { chart } => print(&Chart::load(&chart)?.chart_yaml),
         ShowCommand::Values { chart } => print(&Chart::load(&chart)?.values_yaml),
     }
-}
-
-fn load_meta_text(chart: &Path) -> Result<String> {
-    Ok(Chart::load(chart)?.chart_yaml)
 }
 
 fn print(text: &str) -> Result<()> {

