@@ -156,7 +156,7 @@ fn write_number(out: &mut String, n: &serde_yaml::Number) {
 }
 
 /// Floats keep a fractional part so they read back as floats (`1.0`, not `1`).
-pub fn write_float(out: &mut String, f: f64) {
+fn write_float(out: &mut String, f: f64) {
     if f.is_nan() {
         out.push_str(".nan");
     } else if f.is_infinite() {
@@ -244,7 +244,7 @@ fn write_double_quoted(out: &mut String, s: &str) {
 /// True for strings a YAML 1.1 or 1.2 reader would resolve to a non-string:
 /// booleans (`yes`, `on`, `y`, ...), nulls, numbers in any base or notation,
 /// and dates. These get double quotes, as Helm's `toYaml` gives them.
-pub fn is_ambiguous(s: &str) -> bool {
+fn is_ambiguous(s: &str) -> bool {
     const WORDS: &[&str] = &[
         "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
         "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", "",

@@ -160,7 +160,7 @@ fn relative(root: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-fn read_text(path: &Path, shown: &Path) -> Result<String> {
+pub(super) fn read_text(path: &Path, shown: &Path) -> Result<String> {
     let metadata = fs::metadata(path).with_context(|| format!("cannot read {}", shown.display()))?;
     check_size(metadata.len(), &mut 0, shown)?;
     let bytes = fs::read(path).with_context(|| format!("cannot read {}", shown.display()))?;

@@ -69,6 +69,12 @@ pub struct Subchart {
     pub tags: Vec<String>,
 }
 
+/// Reads a text file with the chart size limit ([`MAX_FILE_SIZE`]), dropping a UTF-8 BOM;
+/// errors name the file. Values files given on the command line are read with it too.
+pub fn read_text(path: &Path) -> anyhow::Result<String> {
+    load::read_text(path, path)
+}
+
 impl Chart {
     /// Loads the chart in `dir`, resolving `charts/` subdirectories and `file://`
     /// dependencies.

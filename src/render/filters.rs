@@ -43,7 +43,7 @@ fn defined(value: &Value, filter: &str) -> TeraResult<()> {
 
 /// Block YAML of any value, YAML-1.1-safe, keys in their original order, no trailing
 /// newline (as Helm's `toYaml`).
-pub fn to_yaml(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+fn to_yaml(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
     defined(value, "to_yaml")?;
     let yaml = serde_yaml::to_value(value).map_err(message)?;
     let mut text = crate::yaml::to_string(&yaml);
@@ -52,20 +52,20 @@ pub fn to_yaml(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
 }
 
 /// Compact JSON, keys in their original order.
-pub fn to_json(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+fn to_json(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
     defined(value, "to_json")?;
     serde_json::to_string(value).map_err(message)
 }
 
 /// Parses a YAML string; invalid YAML is an error (Helm returns an `Error` key instead).
-pub fn from_yaml(text: &str, _: Kwargs, _: &State) -> TeraResult<Value> {
+fn from_yaml(text: &str, _: Kwargs, _: &State) -> TeraResult<Value> {
     let value: serde_yaml::Value =
         serde_yaml::from_str(text).map_err(|e| message(format!("from_yaml: {e}")))?;
     Ok(Value::from_serializable(&value))
 }
 
 /// Parses a JSON string; invalid JSON is an error.
-pub fn from_json(text: &str, _: Kwargs, _: &State) -> TeraResult<Value> {
+fn from_json(text: &str, _: Kwargs, _: &State) -> TeraResult<Value> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| message(format!("from_json: {e}")))?;
     Ok(Value::from_serializable(&value))
@@ -73,7 +73,7 @@ pub fn from_json(text: &str, _: Kwargs, _: &State) -> TeraResult<Value> {
 
 /// A newline, then every line indented by `width` spaces (Helm's `nindent`); empty
 /// lines get no trailing spaces.
-pub fn nindent(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+fn nindent(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let width = kwargs.must_get::<usize>("width")?.min(1000);
     let pad = " ".repeat(width);
     let mut out = String::with_capacity(text.len() + 16);
@@ -88,7 +88,7 @@ pub fn nindent(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 }
 
 /// A double-quoted string, escaped so it is one valid YAML/JSON scalar.
-pub fn quote(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+fn quote(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
     defined(value, "quote")?;
     let text = display(value);
     let mut out = String::with_capacity(text.len() + 2);
@@ -109,7 +109,7 @@ pub fn quote(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
 }
 
 /// A single-quoted string (`'` doubled, as YAML requires).
-pub fn squote(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+fn squote(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
     defined(value, "squote")?;
     Ok(format!("'{}'", display(value).replace('\'', "''")))
 }
@@ -118,12 +118,12 @@ fn display(value: &Value) -> String {
     if value.is_none() { String::new() } else { value.to_string() }
 }
 
-pub fn b64enc(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+fn b64enc(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
     defined(value, "b64enc")?;
     Ok(base64::engine::general_purpose::STANDARD.encode(display(value)))
 }
 
-pub fn b64dec(text: &str, _: Kwargs, _: &State) -> TeraResult<String> {
+fn b64dec(text: &str, _: Kwargs, _: &State) -> TeraResult<String> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(text.trim())
         .map_err(|e| message(format!("b64dec: invalid base64: {e}")))?;
@@ -131,7 +131,7 @@ pub fn b64dec(text: &str, _: Kwargs, _: &State) -> TeraResult<String> {
 }
 
 /// Lower-case hex SHA-256 of the text (for `checksum/config` annotations).
-pub fn sha256sum(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+fn sha256sum(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
     defined(value, "sha256sum")?;
     let digest = sha2::Sha256::digest(display(value).as_bytes());
     Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
@@ -139,7 +139,7 @@ pub fn sha256sum(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
 
 /// Fails with `message` when the value is undefined, `none` or an empty string;
 /// returns it unchanged otherwise (`0` and `false` pass, as in Helm).
-pub fn required(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+fn required(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let missing = value.is_undefined() || value.is_none() || value.as_str().is_some_and(str::is_empty);
     if missing {
         let text = kwargs.get::<&str>("message")?.unwrap_or("a required value is missing");
@@ -149,13 +149,13 @@ pub fn required(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 }
 
 /// `fail(message="...")` stops the render with the message.
-pub fn fail(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+fn fail(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let text = kwargs.must_get::<&str>("message")?;
     Err(Error::message(text))
 }
 
 /// The first `length` characters, or the last `-length` when negative (Helm's `trunc`).
-pub fn trunc(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+fn trunc(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let length = kwargs.must_get::<i64>("length")?;
     let count = text.chars().count();
     let keep = usize::try_from(length.unsigned_abs()).unwrap_or(usize::MAX).min(count);
@@ -166,12 +166,12 @@ pub fn trunc(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     })
 }
 
-pub fn trim_prefix(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+fn trim_prefix(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let prefix = kwargs.must_get::<&str>("prefix")?;
     Ok(text.strip_prefix(prefix).unwrap_or(text).to_string())
 }
 
-pub fn trim_suffix(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+fn trim_suffix(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let suffix = kwargs.must_get::<&str>("suffix")?;
     Ok(text.strip_suffix(suffix).unwrap_or(text).to_string())
 }

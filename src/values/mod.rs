@@ -10,10 +10,10 @@ mod coalesce;
 mod set;
 
 pub use coalesce::{coalesce, merge_maps};
-pub use set::{MAX_INDEX, MAX_NESTED_LEVEL, SetKind, typed_value};
+pub use set::{MAX_INDEX, MAX_NESTED_LEVEL, SetKind};
 
 use crate::chart::Chart;
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result};
 use serde_yaml::{Mapping, Value};
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -62,7 +62,7 @@ pub fn user_values(options: &ValueOptions, stdin: &mut dyn Read) -> Result<Mappi
         let (text, shown) = if path == Path::new("-") {
             (read_stdin(stdin)?, "<stdin>".to_string())
         } else {
-            (read_values_file(path)?, path.display().to_string())
+            (crate::chart::read_text(path)?, path.display().to_string())
         };
         let map =
             crate::yaml::parse_mapping(&text).with_context(|| format!("invalid values file {shown}"))?;
@@ -75,7 +75,7 @@ pub fn user_values(options: &ValueOptions, stdin: &mut dyn Read) -> Result<Mappi
         if path == "-" {
             return read_stdin(stdin);
         }
-        read_values_file(Path::new(path))
+        crate::chart::read_text(Path::new(path))
     };
     for input in &options.set_file {
         set::apply(&mut values, input, SetKind::File(&mut read_file))
@@ -94,18 +94,6 @@ fn apply_all(
         set::apply(values, input, kind()).with_context(|| format!("failed parsing {flag} data {input:?}"))?;
     }
     Ok(())
-}
-
-fn read_values_file(path: &Path) -> Result<String> {
-    let size = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
-    if size > crate::chart::MAX_FILE_SIZE {
-        return Err(anyhow!(
-            "{}: file is {size} bytes, over the limit of {} bytes",
-            path.display(),
-            crate::chart::MAX_FILE_SIZE
-        ));
-    }
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
 /// Coalesces `user` values with the chart tree's defaults and works out which subcharts
@@ -155,7 +143,7 @@ fn is_enabled(sub: &crate::chart::Subchart, top: &Mapping, prefix: &str) -> bool
 }
 
 /// The value at a dotted path, if every step exists.
-pub fn lookup<'a>(map: &'a Mapping, path: &str) -> Option<&'a Value> {
+fn lookup<'a>(map: &'a Mapping, path: &str) -> Option<&'a Value> {
     let mut parts = path.split('.');
     let mut current = map.get(parts.next()?)?;
     for part in parts {

@@ -260,7 +260,7 @@ impl Parser<'_> {
 
 /// Helm's `--set` typing: case-insensitive `true`/`false`, `null`, and decimal integers
 /// that fit in 64 bits and do not start with `0` (except `0` itself).
-pub fn typed_value(text: String) -> Value {
+fn typed_value(text: String) -> Value {
     if text.eq_ignore_ascii_case("true") {
         return Value::Bool(true);
     }
