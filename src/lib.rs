@@ -3,16 +3,19 @@
 //! The pipeline, one module per stage, data flowing one way:
 //!
 //! ```text
-//! project ─► chart ─► values ─► render ─► manifest ─► output
+//! project ─► chart ─► values ─► render ─► manifest ─┬─► output
+//!                                                     └─► diff
 //! ```
 //!
 //! `project` reads `rudder.yaml` (environments); `chart` loads a chart directory and its
 //! subcharts; `values` merges the user's values with the charts' defaults by Helm's rules;
 //! `render` runs the templates through Tera; `manifest` splits, checks and orders the
-//! rendered documents; `output` prints them or writes them to a directory. `yaml` is the
+//! rendered documents; `output` prints them or writes them to a directory; `diff`
+//! compares them with a baseline (the last render, a file, another environment). `yaml` is the
 //! YAML reader and writer they share.
 
 pub mod chart;
+pub mod diff;
 pub mod manifest;
 pub mod output;
 pub mod project;

@@ -74,7 +74,7 @@ pub fn documents(files: &[RenderedFile]) -> Result<Vec<Document>> {
 }
 
 /// The sort key of a kind: its place in [`INSTALL_ORDER`], or after all of them by name.
-fn rank(kind: &str) -> (usize, &str) {
+pub fn rank(kind: &str) -> (usize, &str) {
     match INSTALL_ORDER.iter().position(|k| *k == kind) {
         Some(index) => (index, ""),
         None => (INSTALL_ORDER.len(), kind),

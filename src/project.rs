@@ -1,6 +1,9 @@
 //! The project file `rudder.yaml`: the default chart and release, and the environments
 //! (values files, namespace, kube version, `extends`) that `--env NAME` selects.
 //!
+//! It also says where each environment's last render is kept (`rendered`) and which
+//! differences `rudder diff` ignores (`diff.ignore`).
+//!
 //! Without a project file, `--env NAME` means the values file `values/NAME.yaml`.
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -10,6 +13,9 @@ use std::path::{Path, PathBuf};
 
 /// The project file's name.
 pub const FILE_NAME: &str = "rudder.yaml";
+
+/// Where renders are kept when `rudder.yaml` does not say.
+pub const DEFAULT_RENDERED_DIR: &str = "rendered";
 
 /// A parsed `rudder.yaml`, with the directory it was found in.
 #[derive(Debug, Clone)]
@@ -29,6 +35,37 @@ pub struct ProjectFile {
     pub release: Option<String>,
     #[serde(default)]
     pub environments: BTreeMap<String, EnvironmentSpec>,
+    /// The directory holding each environment's last render as `NAME.yaml`; default
+    /// `rendered`.
+    pub rendered: Option<PathBuf>,
+    #[serde(default)]
+    pub diff: DiffSettings,
+}
+
+/// The `diff:` section of `rudder.yaml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiffSettings {
+    /// Differences that `rudder diff` neither shows nor counts.
+    #[serde(default)]
+    pub ignore: Vec<IgnoreRule>,
+}
+
+/// One ignore rule: a resource selector (every field optional, `*` matches any run of
+/// characters) and field paths. Without paths the whole resource is ignored.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreRule {
+    /// API group, without version; `""` is the core group.
+    pub group: Option<String>,
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    /// Field paths such as `metadata.annotations.checksum/*` or
+    /// `spec.template.spec.containers[name=frontend].image`; in a path `*` matches within
+    /// one segment and `**` across segments.
+    #[serde(default)]
+    pub paths: Vec<String>,
 }
 
 /// One environment as written in `rudder.yaml`.
@@ -85,6 +122,17 @@ impl Project {
     /// The default chart directory, if the project names one.
     pub fn chart(&self) -> Option<PathBuf> {
         self.file.chart.as_ref().map(|chart| self.root.join(chart))
+    }
+
+    /// The names of the environments, sorted.
+    pub fn environment_names(&self) -> Vec<String> {
+        self.file.environments.keys().cloned().collect()
+    }
+
+    /// Where environment `name`'s last render is kept: `<rendered>/<name>.yaml`.
+    pub fn rendered_path(&self, name: &str) -> PathBuf {
+        let dir = self.file.rendered.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_RENDERED_DIR));
+        self.root.join(dir).join(format!("{name}.yaml"))
     }
 
     /// Resolves environment `name`, following `extends`.
@@ -179,6 +227,18 @@ mod tests {
                 .to_string()
                 .contains("unknown environment \"nope\" (extended by \"c\")")
         );
+    }
+
+    #[test]
+    fn rendered_path_and_ignore_rules() {
+        let p = project(
+            "rendered: out\ndiff:\n  ignore:\n    - kind: Secret\n      name: s\n    - paths: [a.b]\n",
+        );
+        assert_eq!(p.rendered_path("dev"), PathBuf::from("p/out/dev.yaml"));
+        assert_eq!(p.file.diff.ignore.len(), 2);
+        assert_eq!(p.file.diff.ignore[0].kind.as_deref(), Some("Secret"));
+        assert_eq!(p.file.diff.ignore[1].paths, ["a.b"]);
+        assert_eq!(project(ENVS).rendered_path("prod"), PathBuf::from("p/rendered/prod.yaml"));
     }
 
     #[test]

@@ -1,0 +1,105 @@
+//! The text report: a header per differing resource, a unified diff of its normalised
+//! YAML (whole documents for added and removed resources), and a summary line.
+
+use super::{Change, Entry, Report};
+use similar::{ChangeTag, TextDiff};
+use std::io::{self, Write};
+
+/// ANSI colours for the text report, or none.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Palette {
+    pub enabled: bool,
+}
+
+impl Palette {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.enabled { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+
+    fn header(&self, change: Change, text: &str) -> String {
+        let code = match change {
+            Change::Added => "1;32",
+            Change::Removed => "1;31",
+            Change::Changed => "1;33",
+        };
+        self.paint(code, text)
+    }
+
+    fn line(&self, tag: ChangeTag, line: &str) -> String {
+        match tag {
+            ChangeTag::Insert => self.paint("32", &format!("+{line}")),
+            ChangeTag::Delete => self.paint("31", &format!("-{line}")),
+            ChangeTag::Equal => format!(" {line}"),
+        }
+    }
+}
+
+/// The header of an entry: `prod: Deployment/frontend (apps) changed`, with the
+/// namespace when it is not the report's.
+pub fn header(report: &Report, entry: &Entry) -> String {
+    let label = report.label.as_deref().map(|l| format!("{l}: ")).unwrap_or_default();
+    let namespace = if entry.id.namespace != report.namespace {
+        format!(" in namespace {}", entry.id.namespace)
+    } else {
+        String::new()
+    };
+    format!("{label}{}{namespace} {}", entry.id, entry.change)
+}
+
+/// The summary line: `prod: 2 changed, 1 added, 0 removed, 8 unchanged`.
+pub fn summary_line(report: &Report) -> String {
+    let label = report.label.as_deref().map(|l| format!("{l}: ")).unwrap_or_default();
+    format!("{label}{}", report.counts())
+}
+
+/// The unified diff of an entry's two versions, with `context` lines around changes;
+/// without the `---`/`+++` file header. Every line ends with a newline.
+pub fn unified(entry: &Entry, context: usize, palette: Palette) -> String {
+    let mut out = String::new();
+    let diff = TextDiff::from_lines(&entry.old_text, &entry.new_text);
+    let prefix_whole =
+        |text: &str, tag| text.lines().map(|line| palette.line(tag, line) + "\n").collect::<String>();
+    match entry.change {
+        Change::Added => return prefix_whole(&entry.new_text, ChangeTag::Insert),
+        Change::Removed => return prefix_whole(&entry.old_text, ChangeTag::Delete),
+        Change::Changed => {}
+    }
+    for hunk in diff.unified_diff().context_radius(context).iter_hunks() {
+        out.push_str(&palette.paint("36", &hunk.header().to_string()));
+        out.push('\n');
+        for change in hunk.iter_changes() {
+            out.push_str(&palette.line(change.tag(), change.value().trim_end_matches('\n')));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Writes every report: each entry's header and diff, then the report's summary line.
+pub fn write_text(
+    reports: &[Report],
+    context: usize,
+    palette: Palette,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for report in reports {
+        for entry in &report.entries {
+            writeln!(out, "{}", palette.header(entry.change, &header(report, entry)))?;
+            write!(out, "{}", unified(entry, context, palette))?;
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", summary_line(report))?;
+    }
+    Ok(())
+}
+
+/// Writes one line per differing resource and the summary line of each report.
+pub fn write_summary(reports: &[Report], palette: Palette, out: &mut dyn Write) -> io::Result<()> {
+    for report in reports {
+        for entry in &report.entries {
+            writeln!(out, "{}", palette.header(entry.change, &header(report, entry)))?;
+        }
+        writeln!(out, "{}", summary_line(report))?;
+    }
+    Ok(())
+}
