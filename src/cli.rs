@@ -1,6 +1,6 @@
 //! The command line: clap definitions only. Flag names and meanings follow Helm's.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Render Helm-style Kubernetes charts per environment with Tera.
@@ -19,6 +19,13 @@ pub enum Command {
         after_help = "Examples:\n  rudder render --env dev\n  rudder render journal charts/journal -f values/prod.yaml --set frontend.replicas=3\n  rudder render --env prod -s charts/redis/templates/statefulset.yaml"
     )]
     Render(RenderArgs),
+    /// Compare a new render with a baseline: the last render of the environment (default),
+    /// a file or directory, another environment, or a git revision. Exit code: 0 no
+    /// changes, 2 changes, 1 error.
+    #[command(
+        after_help = "Examples:\n  rudder diff --env prod\n  rudder diff --all-envs --output markdown\n  rudder diff --env dev --against-env prod\n  rudder diff --env prod --against-ref origin/main\n  rudder render --env prod | rudder diff --env prod --against -\n  rudder diff --env dev --set frontend.replicas=4 --update\n\nExit codes: 0 no changes, 2 changes, 1 error."
+    )]
+    Diff(DiffArgs),
     /// Print the final merged values of a chart as YAML.
     #[command(
         after_help = "Examples:\n  rudder values --env prod\n  rudder values charts/journal -f values/dev.yaml --set redis.replicas=5"
@@ -64,6 +71,73 @@ pub struct RenderArgs {
     /// Extra API versions for Capabilities.APIVersions; repeatable or comma-separated.
     #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
     pub api_versions: Vec<String>,
+    /// Write the render to the environment's baseline (rudder.yaml `rendered`, default
+    /// rendered/NAME.yaml) instead of printing it; needs --env.
+    #[arg(long, requires = "env", conflicts_with_all = ["output_dir", "show_only"])]
+    pub write: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The chart directory (default: the chart named in rudder.yaml).
+    pub chart: Option<PathBuf>,
+    #[command(flatten)]
+    pub values: ValueArgs,
+    /// Compare with this multi-document YAML file, directory of YAML files, or - (stdin).
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["against_env", "against_ref", "all_envs"])]
+    pub against: Option<PathBuf>,
+    /// Compare with another environment's render.
+    #[arg(long, value_name = "ENV", conflicts_with_all = ["against_ref", "all_envs"])]
+    pub against_env: Option<String>,
+    /// Compare with the render of the same chart and environment at a git revision.
+    #[arg(long, value_name = "GITREF")]
+    pub against_ref: Option<String>,
+    /// Diff every environment of rudder.yaml (rendered in parallel).
+    #[arg(long, conflicts_with = "env")]
+    pub all_envs: bool,
+    /// Report format.
+    #[arg(short = 'o', long, value_enum, default_value_t = DiffFormat::Text)]
+    pub output: DiffFormat,
+    /// Lines of context around each change.
+    #[arg(short = 'C', long, value_name = "N", default_value_t = 3)]
+    pub context: usize,
+    /// Colour the text report: auto (when stdout is a terminal and NO_COLOR is unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Show Secret values (by default only changed keys and sizes are shown).
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// After showing the diff, replace the baseline with the new render (the default
+    /// baseline or an --against file), atomically.
+    #[arg(long, conflicts_with_all = ["against_env", "against_ref"])]
+    pub update: bool,
+    /// Kubernetes version for Capabilities and kubeVersion checks, on both sides.
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// Extra API versions for Capabilities.APIVersions, on both sides.
+    #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
+    pub api_versions: Vec<String>,
+}
+
+/// Formats of the diff report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Headers, unified diffs and a summary line.
+    Text,
+    /// One line per changed resource and the summary line.
+    Summary,
+    /// Machine-readable: identities, field paths, old and new values.
+    Json,
+    /// A pull-request comment: summary table and a collapsible section per resource.
+    Markdown,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@
 
 pub mod chart;
 pub mod diff;
+pub mod git;
 pub mod manifest;
 pub mod output;
 pub mod project;

@@ -1,0 +1,206 @@
+//! `rudder diff`: renders each environment asked for, loads its baseline, compares,
+//! prints the report, and optionally replaces the baseline.
+
+use super::{Request, Setup, baseline_path, read_stdin_if_needed, render_documents, setup};
+use crate::cli::{ColorChoice, DiffArgs, DiffFormat};
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use rudder::diff::{Options, Palette, Report, Resource};
+use rudder::git::Snapshot;
+use rudder::project::Project;
+use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit code when the diff finds changes.
+const CHANGES: u8 = 2;
+
+/// One environment's comparison, and the new render if the baseline is to be updated.
+struct Outcome {
+    report: Report,
+    update: Option<(PathBuf, Vec<u8>)>,
+}
+
+/// What the new render is compared with.
+enum Baseline {
+    /// The environment's last render (`rendered/NAME.yaml`).
+    LastRender,
+    File(PathBuf),
+    Stdin(String),
+    Environment(String),
+    Revision(Snapshot),
+}
+
+pub fn run(args: DiffArgs) -> Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    let stdin = read_stdin_if_needed(&args.values)?;
+    let baseline = baseline(&args, &cwd, &stdin)?;
+    let project = Project::find(&cwd)?;
+    let envs: Vec<Option<String>> = if args.all_envs {
+        let project = project.as_ref().with_context(|| {
+            format!("--all-envs needs a {} with environments", rudder::project::FILE_NAME)
+        })?;
+        project.environment_names().into_iter().map(Some).collect()
+    } else {
+        vec![args.values.env.clone()]
+    };
+    let ignore = project.as_ref().map(|p| p.file.diff.ignore.clone()).unwrap_or_default();
+    let options = Options { show_secrets: args.show_secrets, ignore: &ignore };
+    let outcomes: Vec<Outcome> = envs
+        .par_iter()
+        .map(|env| diff_environment(env.as_deref(), &args, &baseline, &stdin, &options))
+        .collect::<Result<_>>()?;
+    let reports: Vec<Report> = outcomes.iter().map(|o| o.report.clone()).collect();
+    write_report(&reports, &args)?;
+    for (path, bytes) in outcomes.iter().filter_map(|o| o.update.as_ref()) {
+        rudder::output::write_atomic(path, bytes)?;
+        eprintln!("updated {}", path.display());
+    }
+    let changed = reports.iter().any(Report::has_changes);
+    Ok(if changed { ExitCode::from(CHANGES) } else { ExitCode::SUCCESS })
+}
+
+fn baseline(args: &DiffArgs, cwd: &Path, stdin: &str) -> Result<Baseline> {
+    if let Some(path) = &args.against {
+        if path == Path::new("-") {
+            if !stdin.is_empty() || args.values.files.iter().any(|f| f == Path::new("-")) {
+                bail!("standard input cannot be both the baseline (--against -) and a values file");
+            }
+            if args.update {
+                bail!("--update cannot write to standard input (--against -)");
+            }
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("cannot read the baseline from standard input")?;
+            return Ok(Baseline::Stdin(text));
+        }
+        if args.update && path.is_dir() {
+            bail!("--update cannot replace a directory baseline ({}); use a file", path.display());
+        }
+        return Ok(Baseline::File(path.clone()));
+    }
+    if let Some(env) = &args.against_env {
+        return Ok(Baseline::Environment(env.clone()));
+    }
+    if let Some(revision) = &args.against_ref {
+        return Ok(Baseline::Revision(Snapshot::extract(cwd, revision)?));
+    }
+    Ok(Baseline::LastRender)
+}
+
+fn diff_environment(
+    env: Option<&str>,
+    args: &DiffArgs,
+    baseline: &Baseline,
+    stdin: &str,
+    options: &Options,
+) -> Result<Outcome> {
+    let mut request = Request::here(args.chart.clone(), None, &args.values, stdin)?;
+    request.env = env;
+    let new = setup(request)?;
+    let documents = render_documents(&new, args.kube_version.as_deref(), &args.api_versions)?;
+    let namespace = new.release.namespace.clone();
+    let new_resources = rudder::diff::from_documents(&documents, &namespace)?;
+    let (old_resources, shown, update_path) = load_baseline(baseline, env, args, &new, stdin)?;
+    let report = Report {
+        label: env.map(str::to_string),
+        baseline: shown,
+        namespace: namespace.clone(),
+        ..rudder::diff::compare(
+            rudder::diff::index(old_resources)?,
+            rudder::diff::index(new_resources)?,
+            options,
+        )
+    };
+    let update = match update_path {
+        Some(path) if args.update => {
+            let mut bytes = Vec::new();
+            rudder::output::write_stream(&documents, &mut bytes)?;
+            Some((path, bytes))
+        }
+        _ => None,
+    };
+    Ok(Outcome { report, update })
+}
+
+/// The baseline's resources, how to name it, and the file `--update` would replace.
+fn load_baseline(
+    baseline: &Baseline,
+    env: Option<&str>,
+    args: &DiffArgs,
+    new: &Setup,
+    stdin: &str,
+) -> Result<(Vec<Resource>, String, Option<PathBuf>)> {
+    let namespace = &new.release.namespace;
+    match baseline {
+        Baseline::LastRender => {
+            let Some(env) = env else {
+                bail!(
+                    "nothing to compare with: pass --env NAME (to compare with its last render) or --against PATH"
+                );
+            };
+            let path = baseline_path(new.project.as_ref(), env)?;
+            let shown = path.display().to_string();
+            if !path.exists() {
+                eprintln!("note: {shown} does not exist yet; every resource shows as added");
+                return Ok((Vec::new(), shown, Some(path)));
+            }
+            Ok((rudder::diff::read_path(&path, namespace)?, shown, Some(path)))
+        }
+        Baseline::File(path) => {
+            Ok((rudder::diff::read_path(path, namespace)?, path.display().to_string(), Some(path.clone())))
+        }
+        Baseline::Stdin(text) => {
+            Ok((rudder::diff::parse_stream(text, "<stdin>", namespace)?, "<stdin>".into(), None))
+        }
+        Baseline::Environment(other) => {
+            let mut request = Request::here(args.chart.clone(), None, &args.values, stdin)?;
+            request.env = Some(other);
+            let old = setup(request)?;
+            let documents = render_documents(&old, args.kube_version.as_deref(), &args.api_versions)
+                .with_context(|| format!("cannot render environment {other:?}"))?;
+            Ok((rudder::diff::from_documents(&documents, namespace)?, format!("environment {other}"), None))
+        }
+        Baseline::Revision(snapshot) => {
+            let mut request =
+                Request::here(args.chart.as_deref().map(|c| snapshot.map(c)), None, &args.values, stdin)?;
+            request.dir = snapshot.cwd();
+            request.env = env;
+            let revision = &snapshot.revision;
+            let old = setup(request).with_context(|| format!("cannot set up the render at {revision}"))?;
+            let documents = render_documents(&old, args.kube_version.as_deref(), &args.api_versions)
+                .with_context(|| format!("cannot render at {revision}"))?;
+            Ok((rudder::diff::from_documents(&documents, namespace)?, format!("revision {revision}"), None))
+        }
+    }
+}
+
+fn write_report(reports: &[Report], args: &DiffArgs) -> Result<()> {
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let palette = Palette { enabled: use_color(args.color) };
+    match args.output {
+        DiffFormat::Text => rudder::diff::write_text(reports, args.context, palette, &mut out)?,
+        DiffFormat::Summary => rudder::diff::write_summary(reports, palette, &mut out)?,
+        DiffFormat::Json => rudder::diff::write_json(reports, &mut out)?,
+        DiffFormat::Markdown => {
+            rudder::diff::write_markdown(reports, args.context, rudder::diff::MARKDOWN_LIMIT, &mut out)?
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `--color`: `auto` colours when stdout is a terminal, `NO_COLOR` is unset or empty,
+/// and `TERM` is not `dumb`.
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+        }
+    }
+}
