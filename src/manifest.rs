@@ -116,12 +116,14 @@ fn parse(source: &str, text: &str, first_line: usize) -> Result<Option<Document>
     let value: Value = serde_yaml::from_str(text).map_err(|e| {
         let line = e.location().map(|l| first_line + l.line() - 1);
         let shown = line.map(|l| format!(" (rendered line {l})")).unwrap_or_default();
+        // The offending line helps, but never when it could hold a Secret's value.
+        let is_secret = text.lines().any(|l| l.trim() == "kind: Secret");
         let excerpt = line
+            .filter(|_| !is_secret)
             .and_then(|l| text.lines().nth(l - first_line))
             .map(|t| format!("\n  | {t}"))
             .unwrap_or_default();
-        let message = e.to_string();
-        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_string();
+        let message = crate::yaml::error_message(&e);
         anyhow!("{source}: the rendered output is not valid YAML{shown}: {message}{excerpt}")
     })?;
     let field = |path: &[&str]| -> Option<String> {
@@ -221,6 +223,21 @@ mod tests {
             err.to_string(),
             "c/templates/x.yaml: the document at rendered line 1 is a list, not a mapping"
         );
+    }
+
+    #[test]
+    fn invalid_secrets_are_not_quoted_in_errors() {
+        let err = documents(&[file(
+            "c/templates/s.yaml",
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: [hunter2\n",
+        )])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("c/templates/s.yaml: the rendered output is not valid YAML (rendered line"),
+            "{err}"
+        );
+        assert!(!err.contains("hunter2"), "{err}");
     }
 
     #[test]

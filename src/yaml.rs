@@ -30,6 +30,26 @@ pub fn parse_mapping(text: &str) -> Result<Mapping> {
     Ok(merged)
 }
 
+/// A parser error's message without the `at line L column C` parts, for callers that
+/// report the position themselves (relative to a whole file, not one document).
+pub fn error_message(error: &serde_yaml::Error) -> String {
+    let message = error.to_string();
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message.as_str();
+    while let Some(start) = rest.find(" at line ") {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start + " at line ".len()..];
+        let skip = tail
+            .find(" column ")
+            .map(|c| c + " column ".len())
+            .map(|c| c + tail[c..].find(|ch: char| !ch.is_ascii_digit()).unwrap_or(tail.len() - c))
+            .unwrap_or(0);
+        rest = &tail[skip..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A short English name of a value's type, for error messages.
 pub fn kind_name(value: &Value) -> &'static str {
     match value {
@@ -373,6 +393,14 @@ mod tests {
     #[test]
     fn ambiguous_keys_are_quoted() {
         assert_eq!(yaml("\"on\": 1\n\"1\": 2\nx: 3"), "\"on\": 1\n\"1\": 2\nx: 3\n");
+    }
+
+    #[test]
+    fn error_messages_lose_their_positions() {
+        let error = serde_yaml::from_str::<Value>("a: [1\n").unwrap_err();
+        let message = error_message(&error);
+        assert!(!message.contains("line"), "{message}");
+        assert!(message.starts_with("did not find expected"), "{message}");
     }
 
     #[test]

@@ -4,7 +4,9 @@ use crate::harness::{fixture, ok, repo, run};
 
 #[test]
 fn every_command_has_help_with_an_example() {
-    for command in [&["render"][..], &["values"], &["show"], &["show", "chart"], &["show", "values"]] {
+    for command in
+        [&["render"][..], &["diff"], &["values"], &["show"], &["show", "chart"], &["show", "values"]]
+    {
         let mut args = command.to_vec();
         args.push("--help");
         let out = ok(&repo(), &args);
@@ -48,5 +50,14 @@ fn show_chart_and_values_print_the_files() {
 
 #[test]
 fn three_positionals_are_refused() {
-    assert_eq!(run(&repo(), &["render", "a", "b", "c"]).code, 2);
+    // Usage errors exit 1 like every other error: 2 is `rudder diff`'s "changes found".
+    let out = run(&repo(), &["render", "a", "b", "c"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("error: unexpected value 'c'"), "{}", out.stderr);
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    assert_eq!(run(&repo(), &["--version"]).code, 0);
+    assert_eq!(run(&repo(), &["diff", "--help"]).code, 0);
 }

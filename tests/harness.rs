@@ -63,3 +63,28 @@ pub fn fails(dir: &Path, args: &[&str]) -> String {
     assert_eq!(out.stdout, "", "a failed rudder {args:?} printed to stdout");
     out.stderr.replace(&dir.display().to_string(), "[DIR]")
 }
+
+/// Runs `rudder diff ...` and expects exit code 2 (changes found) and nothing on stderr;
+/// returns stdout.
+pub fn changes(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert_eq!(out.code, 2, "rudder {args:?} should find changes:\n{}{}", out.stdout, out.stderr);
+    assert_eq!(out.stderr, "", "rudder {args:?} wrote to stderr");
+    out.stdout
+}
+
+/// Copies a fixture directory into a fresh temporary directory (for tests that write).
+pub fn scratch_copy(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let source = fixture(name);
+    for entry in walkdir::WalkDir::new(&source) {
+        let entry = entry.expect("fixture readable");
+        let target = dir.path().join(entry.path().strip_prefix(&source).expect("under the fixture"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("directory created");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("file copied");
+        }
+    }
+    dir
+}

@@ -5,6 +5,7 @@
 mod harness;
 
 mod cli;
+mod diff;
 mod environments;
 mod errors;
 mod journal;

@@ -120,7 +120,11 @@ fn setup(request: Request) -> Result<Setup> {
 /// `path` without the working directory in front, so messages show short paths.
 fn relative_to_cwd(path: &Path) -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    match path.strip_prefix(&cwd) {
+        Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(relative) => relative.to_path_buf(),
+        Err(_) => path.to_path_buf(),
+    }
 }
 
 /// Renders a set-up release into checked, ordered documents.

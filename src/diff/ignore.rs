@@ -43,9 +43,17 @@ fn strip_at(value: &mut Value, patterns: &[&str], path: &str) {
     match value {
         Value::Mapping(map) => {
             map.retain(|key, _| !matched(&Segment::key(key).join(path)));
+            let mut emptied = Vec::new();
             for (key, child) in map.iter_mut() {
+                let was_empty = is_empty_collection(child);
                 strip_at(child, patterns, &Segment::key(key).join(path));
+                if !was_empty && is_empty_collection(child) {
+                    emptied.push(key.clone());
+                }
             }
+            // A mapping or list emptied by the rules goes too, so `annotations: {}`
+            // does not show where the render has annotations.
+            map.retain(|key, _| !emptied.contains(key));
         }
         Value::Sequence(items) => {
             let key = list_key(&[items.as_slice()]);
@@ -62,6 +70,14 @@ fn strip_at(value: &mut Value, patterns: &[&str], path: &str) {
             }
         }
         _ => {}
+    }
+}
+
+fn is_empty_collection(value: &Value) -> bool {
+    match value {
+        Value::Mapping(map) => map.is_empty(),
+        Value::Sequence(items) => items.is_empty(),
+        _ => false,
     }
 }
 

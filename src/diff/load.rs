@@ -27,10 +27,9 @@ pub fn parse_stream(text: &str, origin: &str, namespace: &str) -> Result<Vec<Res
     let mut resources = Vec::new();
     for (line, piece) in split(text) {
         let value: Value = serde_yaml::from_str(piece).map_err(|e| {
-            let at = e.location().map_or(line, |l| line + l.line() - 1);
-            let message = e.to_string();
-            let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_string();
-            anyhow!("{origin}:{at}: not valid YAML: {message}")
+            let at =
+                e.location().map_or(format!("{line}"), |l| format!("{}:{}", line + l.line() - 1, l.column()));
+            anyhow!("{origin}:{at}: not valid YAML: {}", crate::yaml::error_message(&e))
         })?;
         if value.is_null() {
             continue;
