@@ -100,3 +100,72 @@ fn fence_for(text: &str) -> String {
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{Change, Entry, ResourceId};
+
+    fn entry(name: &str, lines: usize) -> Entry {
+        let text: String = (0..lines).map(|i| format!("line{i}: {name}\n")).collect();
+        Entry {
+            id: ResourceId {
+                group: String::new(),
+                kind: "ConfigMap".into(),
+                namespace: "ns".into(),
+                name: name.into(),
+            },
+            change: Change::Added,
+            old_api_version: None,
+            new_api_version: Some("v1".into()),
+            old_text: String::new(),
+            new_text: text,
+            fields: Vec::new(),
+        }
+    }
+
+    fn markdown(report: &Report, limit: usize) -> String {
+        let mut out = Vec::new();
+        write_markdown(std::slice::from_ref(report), 3, limit, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn report(entries: Vec<Entry>) -> Report {
+        Report { label: Some("prod".into()), namespace: "ns".into(), entries, ..Report::default() }
+    }
+
+    #[test]
+    fn small_reports_are_whole() {
+        let text = markdown(&report(vec![entry("a", 3)]), MARKDOWN_LIMIT);
+        assert!(text.starts_with("### rudder diff\n\n| Environment |"), "{text}");
+        assert!(text.contains("| prod | 0 | 1 | 0 | 0 |\n"), "{text}");
+        assert!(
+            text.contains(
+                "<details><summary>prod: ConfigMap/a (core) added</summary>\n\n```diff\n+line0: a\n"
+            )
+        );
+        assert!(!text.contains("Note"), "{text}");
+    }
+
+    #[test]
+    fn big_reports_are_cut_under_the_limit_with_a_note() {
+        let big = report((0..50).map(|i| entry(&format!("cm{i}"), 400)).collect());
+        let limit = 20_000;
+        let text = markdown(&big, limit);
+        assert!(text.len() <= limit, "{} bytes", text.len());
+        assert!(text.contains("| prod | 0 | 50 | 0 | 0 |"), "the table always lists every count");
+        assert!(text.contains("… (diff cut)\n```"), "the last section is cut inside its fence");
+        assert!(text.trim_end().ends_with("for the whole diff."), "{}", &text[text.len() - 300..]);
+        assert!(text.contains("resources are not shown in full"));
+        let sections = text.matches("<details>").count();
+        assert_eq!(text.matches("</details>").count(), sections, "every section is closed");
+    }
+
+    #[test]
+    fn fences_outlast_backticks_in_the_diff() {
+        let mut e = entry("a", 1);
+        e.new_text = "script: |\n  ```sh\n  echo\n".into();
+        let text = markdown(&report(vec![e]), MARKDOWN_LIMIT);
+        assert!(text.contains("````diff\n"), "{text}");
+    }
+}
