@@ -254,6 +254,18 @@ fn against_a_git_revision() {
     let sub = dir.path().join("values");
     let from_sub = changes(&sub, &["diff", "--env", "prod", "--against-ref", "HEAD", "-o", "summary"]);
     assert!(from_sub.ends_with("prod: 1 changed, 0 added, 1 removed, 3 unchanged\n"), "{from_sub}");
+    // An environment added since the revision: everything is new.
+    let project = std::fs::read_to_string(dir.path().join("rudder.yaml")).unwrap();
+    let project = project.replace("  prod:\n", "  qa:\n    namespace: shop-qa\n  prod:\n");
+    std::fs::write(dir.path().join("rudder.yaml"), project).unwrap();
+    std::fs::write(dir.path().join("values/qa.yaml"), "replicas: 1\n").unwrap();
+    let out = run(dir.path(), &["diff", "--env", "qa", "--against-ref", "HEAD", "-o", "summary"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "note: environment \"qa\" does not exist at HEAD; every resource shows as added\n"
+    );
+    assert!(out.stdout.ends_with("qa: 0 changed, 4 added, 0 removed, 0 unchanged\n"), "{}", out.stdout);
     let err = fails(dir.path(), &["diff", "--env", "prod", "--against-ref", "no-such-branch"]);
     assert!(err.contains("unknown git revision \"no-such-branch\""), "{err}");
 }

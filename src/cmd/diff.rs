@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use rudder::diff::{Options, Palette, Report, Resource};
 use rudder::git::Snapshot;
 use rudder::project::Project;
+use std::ffi::OsStr;
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -168,10 +169,19 @@ fn load_baseline(
             request.dir = snapshot.cwd();
             request.env = env;
             let revision = &snapshot.revision;
+            let shown = format!("revision {revision}");
+            if let (Some(env), Some(project)) = (env, Project::find(&snapshot.cwd())?)
+                && !project.file.environments.contains_key(env)
+            {
+                eprintln!(
+                    "note: environment {env:?} does not exist at {revision}; every resource shows as added"
+                );
+                return Ok((Vec::new(), shown, None));
+            }
             let old = setup(request).with_context(|| format!("cannot set up the render at {revision}"))?;
             let documents = render_documents(&old, args.kube_version.as_deref(), &args.api_versions)
                 .with_context(|| format!("cannot render at {revision}"))?;
-            Ok((rudder::diff::from_documents(&documents, namespace)?, format!("revision {revision}"), None))
+            Ok((rudder::diff::from_documents(&documents, namespace)?, shown, None))
         }
     }
 }
@@ -194,13 +204,42 @@ fn write_report(reports: &[Report], args: &DiffArgs) -> Result<()> {
 /// `--color`: `auto` colours when stdout is a terminal, `NO_COLOR` is unset or empty,
 /// and `TERM` is not `dumb`.
 fn use_color(choice: ColorChoice) -> bool {
+    color_enabled(
+        choice,
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("TERM").as_deref(),
+    )
+}
+
+fn color_enabled(
+    choice: ColorChoice,
+    terminal: bool,
+    no_color: Option<&OsStr>,
+    term: Option<&OsStr>,
+) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+            terminal && no_color.is_none_or(OsStr::is_empty) && term.is_none_or(|t| t != "dumb")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_follows_the_flag_the_terminal_no_color_and_term() {
+        let os = |s: &'static str| Some(OsStr::new(s));
+        assert!(color_enabled(ColorChoice::Auto, true, None, os("xterm")));
+        assert!(!color_enabled(ColorChoice::Auto, false, None, os("xterm")));
+        assert!(!color_enabled(ColorChoice::Auto, true, os("1"), os("xterm")));
+        assert!(color_enabled(ColorChoice::Auto, true, os(""), None), "an empty NO_COLOR is unset");
+        assert!(!color_enabled(ColorChoice::Auto, true, None, os("dumb")));
+        assert!(color_enabled(ColorChoice::Always, false, os("1"), os("dumb")));
+        assert!(!color_enabled(ColorChoice::Never, true, None, None));
     }
 }
