@@ -1,12 +1,98 @@
-//! Reading a chart directory: a sorted walk confined to the chart root, with Helm's size
-//! limits, `.helmignore`, and subcharts from `charts/` and `file://` dependencies.
+//! Reading a chart from a directory (a sorted walk confined to the chart root, with Helm's
+//! size limits and `.helmignore`) or from a `.tgz` archive (in memory), with subcharts
+//! from `charts/` (directories or archives) and `file://` dependencies.
 
-use super::{Chart, Ignore, MAX_CHART_SIZE, MAX_FILE_SIZE, Metadata, Subchart, TemplateSource};
+use super::archive;
+use super::{Chart, Dependency, Ignore, MAX_CHART_SIZE, MAX_FILE_SIZE, Metadata, Subchart, TemplateSource};
 use anyhow::{Context, Result, anyhow, bail};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
+
+/// Loads the chart at `path`: a directory, or a file holding a chart archive.
+pub(super) fn load_path(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
+    if path.is_file() { load_archive_file(path) } else { load_dir(path, stack) }
+}
+
+/// Loads a chart archive file, in memory.
+fn load_archive_file(path: &Path) -> Result<Chart> {
+    let size = fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
+    if size > MAX_CHART_SIZE {
+        bail!("{}: the archive is {size} bytes, over the limit of {MAX_CHART_SIZE} bytes", path.display());
+    }
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let shown = path.display().to_string();
+    if !archive::is_gzip(&bytes) {
+        let hint = if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            " (it looks like a YAML file; pass the chart's directory or a .tgz archive)"
+        } else {
+            ""
+        };
+        bail!("{shown}: not a chart directory or a gzipped chart archive{hint}");
+    }
+    let mut budget = MAX_CHART_SIZE;
+    let files = archive::read(&bytes, &shown, &mut budget)?;
+    load_files(path, files.files, &mut budget)
+}
+
+/// Loads a chart from files in memory (the contents of an archive, below its top
+/// directory). `.helmignore` is not applied, as in Helm; subcharts come from
+/// `charts/<name>/` and `charts/*.tgz`.
+fn load_files(shown: &Path, files: Vec<(String, Vec<u8>)>, budget: &mut u64) -> Result<Chart> {
+    let mut own = Vec::new();
+    let mut sub_dirs: BTreeMap<String, Vec<(String, Vec<u8>)>> = BTreeMap::new();
+    let mut sub_archives = Vec::new();
+    for (path, bytes) in files {
+        let Some(rest) = path.strip_prefix("charts/") else {
+            own.push((path, bytes));
+            continue;
+        };
+        match rest.split_once('/') {
+            Some((name, _)) if name.starts_with(['_', '.']) => {}
+            Some((name, inner)) => sub_dirs.entry(name.to_string()).or_default().push((inner.to_string(), bytes)),
+            None if rest.ends_with(".tgz") && !rest.starts_with(['_', '.']) => sub_archives.push((rest.to_string(), bytes)),
+            None => {}
+        }
+    }
+    own.sort_by(|a, b| a.0.cmp(&b.0));
+    let chart_yaml_path = shown.join("Chart.yaml");
+    let chart_yaml = match own.iter().find(|(path, _)| path == "Chart.yaml") {
+        Some((_, bytes)) => utf8(bytes.clone(), &chart_yaml_path)?,
+        None => bail!("{}: Chart.yaml is missing", shown.display()),
+    };
+    let meta = Metadata::parse(&chart_yaml).with_context(|| format!("invalid {}", chart_yaml_path.display()))?;
+    let mut chart = empty_chart(meta, shown, chart_yaml);
+    sort_files(&mut chart, own, shown)?;
+    if chart.meta.is_library() {
+        chart.templates.retain(|t| !t.is_rendered());
+    }
+    let mut vendored = Vec::new();
+    for (name, files) in sub_dirs {
+        vendored.push(load_files(&shown.join("charts").join(name), files, budget)?);
+    }
+    sub_archives.sort();
+    for (name, bytes) in sub_archives {
+        let nested = shown.join("charts").join(&name);
+        let files = archive::read(&bytes, &nested.display().to_string(), budget)?;
+        vendored.push(load_files(&nested, files.files, budget)?);
+    }
+    chart.subcharts = resolve_subcharts(&chart, vendored, &mut |_, _| Ok(None))?;
+    Ok(chart)
+}
+
+fn empty_chart(meta: Metadata, dir: &Path, chart_yaml: String) -> Chart {
+    Chart {
+        meta,
+        dir: dir.to_path_buf(),
+        chart_yaml,
+        values_yaml: String::new(),
+        values: serde_yaml::Mapping::new(),
+        templates: Vec::new(),
+        files: Default::default(),
+        subcharts: Vec::new(),
+    }
+}
 
 /// Loads the chart at `dir`; `stack` holds the charts being loaded above it, to catch
 /// `file://` cycles.
@@ -31,33 +117,25 @@ fn load_root(dir: &Path, root: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart>
     let chart_yaml = read_text(&root.join("Chart.yaml"), &chart_yaml_path)?;
     let meta =
         Metadata::parse(&chart_yaml).with_context(|| format!("invalid {}", chart_yaml_path.display()))?;
-    let ignore = match fs::read_to_string(root.join(".helmignore")) {
-        Ok(text) => {
-            Ignore::parse(&text).with_context(|| format!("invalid {}", dir.join(".helmignore").display()))?
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ignore::parse("")?,
-        Err(e) => {
-            return Err(e).with_context(|| format!("cannot read {}", dir.join(".helmignore").display()));
-        }
-    };
-    let walked = walk(dir, root, &ignore)?;
-    let values = serde_yaml::Mapping::new();
-    let mut chart = Chart {
-        meta,
-        dir: dir.to_path_buf(),
-        chart_yaml,
-        values_yaml: String::new(),
-        values,
-        templates: Vec::new(),
-        files: Default::default(),
-        subcharts: Vec::new(),
-    };
+    let ignore = read_ignore(dir, root)?;
+    let walked = walk(dir, root, &ignore)?.into_iter().map(|f| (f.path, f.bytes)).collect();
+    let mut chart = empty_chart(meta, dir, chart_yaml);
     sort_files(&mut chart, walked, dir)?;
     if chart.meta.is_library() {
         chart.templates.retain(|t| !t.is_rendered());
     }
     chart.subcharts = load_subcharts(&chart, root, &ignore, stack)?;
     Ok(chart)
+}
+
+fn read_ignore(dir: &Path, root: &Path) -> Result<Ignore> {
+    match fs::read_to_string(root.join(".helmignore")) {
+        Ok(text) => {
+            Ignore::parse(&text).with_context(|| format!("invalid {}", dir.join(".helmignore").display()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ignore::parse(""),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", dir.join(".helmignore").display())),
+    }
 }
 
 /// Puts each walked file where it belongs: values, templates, or the other files.
@@ -87,8 +165,30 @@ fn sort_files(chart: &mut Chart, walked: Vec<(String, Vec<u8>)>, dir: &Path) -> 
     Ok(())
 }
 
+/// A file of a chart directory, as packaging needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceFile {
+    /// `/`-separated path below the chart directory.
+    pub path: String,
+    pub bytes: Vec<u8>,
+    /// True if any execute bit is set.
+    pub executable: bool,
+}
+
+/// A chart directory's own files (everything but `charts/`, with `.helmignore`, the
+/// confinement and size rules of loading), sorted by path, and the names of the entries
+/// under `charts/` that loading would use (subchart directories and `.tgz` archives).
+pub fn source_files(dir: &Path) -> Result<(Vec<SourceFile>, Vec<String>)> {
+    let root =
+        fs::canonicalize(dir).with_context(|| format!("cannot open chart directory {}", dir.display()))?;
+    let ignore = read_ignore(dir, &root)?;
+    let files = walk(dir, &root, &ignore)?;
+    let charts = vendored_names(dir, &root, &ignore)?;
+    Ok((files, charts))
+}
+
 /// Every file of the chart except `charts/`, sorted by path, with its bytes.
-fn walk(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<(String, Vec<u8>)>> {
+fn walk(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<SourceFile>> {
     let mut files = Vec::new();
     let mut total = 0u64;
     let walker = WalkDir::new(root).follow_links(true).sort_by_file_name().min_depth(1).into_iter();
@@ -118,9 +218,21 @@ fn walk(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<(String, Vec<u8>
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         check_size(size, &mut total, &shown)?;
         let bytes = fs::read(entry.path()).with_context(|| format!("cannot read {}", shown.display()))?;
-        files.push((rel, bytes));
+        let executable = entry.metadata().map(|m| is_executable(&m)).unwrap_or(false);
+        files.push(SourceFile { path: rel, bytes, executable });
     }
     Ok(files)
+}
+
+#[cfg(unix)]
+fn is_executable(metadata: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    metadata.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_: &fs::Metadata) -> bool {
+    false
 }
 
 fn walk_error(dir: &Path, root: &Path, error: walkdir::Error) -> anyhow::Error {
@@ -176,21 +288,37 @@ fn utf8(bytes: Vec<u8>, shown: &Path) -> Result<String> {
     Ok(text)
 }
 
-/// Subcharts: each `dependencies` entry (from `file://` or `charts/`), then every
-/// unlisted chart directory in `charts/`.
+/// Subcharts of a chart directory: `charts/` entries and `file://` dependencies.
 fn load_subcharts(
     parent: &Chart,
     root: &Path,
     ignore: &Ignore,
     stack: &mut Vec<PathBuf>,
 ) -> Result<Vec<Subchart>> {
-    let mut vendored = load_vendored(parent, root, ignore, stack)?;
+    let vendored = load_vendored(parent, root, ignore, stack)?;
+    resolve_subcharts(parent, vendored, &mut |dep, path| {
+        load_dir(&parent.dir.join(path), stack)
+            .with_context(|| format!("cannot load dependency {:?} of {}", dep.name, parent.dir.display()))
+            .map(Some)
+    })
+}
+
+/// Matches `dependencies` with charts: each entry's `file://` chart (when
+/// `load_file_dependency` loads one), else the vendored chart of that name; then every
+/// vendored chart no entry names.
+fn resolve_subcharts(
+    parent: &Chart,
+    mut vendored: Vec<Chart>,
+    load_file_dependency: &mut dyn FnMut(&Dependency, &str) -> Result<Option<Chart>>,
+) -> Result<Vec<Subchart>> {
     let mut subcharts = Vec::new();
     for dep in &parent.meta.dependencies {
-        let mut chart = match dep.file_path() {
-            Some(path) => load_dir(&parent.dir.join(path), stack).with_context(|| {
-                format!("cannot load dependency {:?} of {}", dep.name, parent.dir.display())
-            })?,
+        let from_file = match dep.file_path() {
+            Some(path) => load_file_dependency(dep, path)?,
+            None => None,
+        };
+        let mut chart = match from_file {
+            Some(chart) => chart,
             None => match vendored.iter().find(|c| c.meta.name == dep.name) {
                 Some(chart) => chart.clone(),
                 None => bail!(
@@ -211,7 +339,7 @@ fn load_subcharts(
 
 /// Unlike Helm, which silently drops the alias and condition of a dependency whose
 /// version does not match, this is an error.
-fn check_version(dep: &super::Dependency, chart: &Chart, parent: &Chart) -> Result<()> {
+fn check_version(dep: &Dependency, chart: &Chart, parent: &Chart) -> Result<()> {
     let Some(range) = &dep.version else {
         return Ok(());
     };
@@ -229,41 +357,44 @@ fn check_version(dep: &super::Dependency, chart: &Chart, parent: &Chart) -> Resu
     Ok(())
 }
 
-/// The chart directories under `charts/` (names starting with `_` or `.` are skipped).
+/// The names under `charts/` that are subcharts: not starting with `_` or `.`, not
+/// `.prov` files, not ignored; sorted.
+fn vendored_names(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<String>> {
+    let charts_dir = root.join("charts");
+    if !charts_dir.is_dir() || ignore.is_ignored("charts", true) {
+        return Ok(Vec::new());
+    }
+    let shown = dir.join("charts");
+    let mut names: Vec<String> = fs::read_dir(&charts_dir)
+        .with_context(|| format!("cannot read {}", shown.display()))?
+        .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<std::io::Result<_>>()
+        .with_context(|| format!("cannot read {}", shown.display()))?;
+    names.sort();
+    names.retain(|name| {
+        !name.starts_with(['_', '.'])
+            && !name.ends_with(".prov")
+            && !ignore.is_ignored(&format!("charts/{name}"), charts_dir.join(name).is_dir())
+    });
+    Ok(names)
+}
+
+/// The subcharts under `charts/`: directories and `.tgz` archives.
 fn load_vendored(
     parent: &Chart,
     root: &Path,
     ignore: &Ignore,
     stack: &mut Vec<PathBuf>,
 ) -> Result<Vec<Chart>> {
-    let charts_dir = root.join("charts");
-    if !charts_dir.is_dir() || ignore.is_ignored("charts", true) {
-        return Ok(Vec::new());
-    }
-    let mut names: Vec<String> = fs::read_dir(&charts_dir)
-        .with_context(|| format!("cannot read {}", parent.dir.join("charts").display()))?
-        .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()))
-        .collect::<std::io::Result<_>>()
-        .with_context(|| format!("cannot read {}", parent.dir.join("charts").display()))?;
-    names.sort();
     let mut charts = Vec::new();
-    for name in names {
+    for name in vendored_names(&parent.dir, root, ignore)? {
         let shown = parent.dir.join("charts").join(&name);
-        let rel = format!("charts/{name}");
-        if name.starts_with(['_', '.'])
-            || ignore.is_ignored(&rel, charts_dir.join(&name).is_dir())
-            || name.ends_with(".prov")
-        {
+        let path = root.join("charts").join(&name);
+        ensure_inside(root, &path, &shown)?;
+        if name.ends_with(".tgz") && path.is_file() {
+            charts.push(load_archive_file(&shown)?);
             continue;
         }
-        if name.ends_with(".tgz") {
-            bail!(
-                "{}: packaged subcharts (.tgz) are not supported yet; unpack it or use a file:// dependency",
-                shown.display()
-            );
-        }
-        let path = charts_dir.join(&name);
-        ensure_inside(root, &path, &shown)?;
         if !path.is_dir() {
             bail!("{}: not a chart directory (expected charts/<name>/Chart.yaml)", shown.display());
         }

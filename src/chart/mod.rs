@@ -1,12 +1,15 @@
-//! Chart loading: a chart directory becomes an in-memory [`Chart`] with its metadata,
-//! default values, templates, other files and resolved subcharts. Nothing after this
-//! stage touches the chart's directory again.
+//! Chart loading: a chart directory or archive becomes an in-memory [`Chart`] with its
+//! metadata, default values, templates, other files and resolved subcharts. Nothing
+//! after this stage touches the chart's directory again.
 
+mod archive;
 mod ignore;
 mod load;
 mod metadata;
 
+pub use archive::{ArchiveFiles, MAX_ENTRIES, is_gzip, read as read_archive};
 pub use ignore::Ignore;
+pub use load::{SourceFile, source_files};
 pub use metadata::{Dependency, Maintainer, Metadata, parse_constraint, satisfies, validate_name};
 
 use serde_yaml::Mapping;
@@ -76,10 +79,10 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
 }
 
 impl Chart {
-    /// Loads the chart in `dir`, resolving `charts/` subdirectories and `file://`
-    /// dependencies.
-    pub fn load(dir: &Path) -> anyhow::Result<Chart> {
-        load::load_dir(dir, &mut Vec::new())
+    /// Loads the chart at `path`, a directory or a `.tgz` archive (read in memory),
+    /// resolving `charts/` subcharts and `file://` dependencies.
+    pub fn load(path: &Path) -> anyhow::Result<Chart> {
+        load::load_path(path, &mut Vec::new())
     }
 
     /// The chart's name (its alias when it is an aliased subchart).
