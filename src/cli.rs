@@ -26,6 +26,18 @@ pub enum Command {
         after_help = "Examples:\n  rudder diff --env prod\n  rudder diff --all-envs --output markdown\n  rudder diff --env dev --against-env prod\n  rudder diff --env prod --against-ref origin/main\n  rudder render --env prod | rudder diff --env prod --against -\n  rudder diff --env dev --set frontend.replicas=4 --update\n\nExit codes: 0 no changes, 2 changes, 1 error."
     )]
     Diff(DiffArgs),
+    /// Package chart directories as reproducible Helm chart archives (<name>-<version>.tgz).
+    #[command(
+        disable_version_flag = true,
+        after_help = "Examples:\n  rudder package charts/journal -d dist\n  SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) rudder package charts/* -d dist\n  rudder package charts/journal --version 1.2.0 --app-version 2.0.1\n\nPrints each archive's sha256 and path (sha256sum format). Every entry's time is\nSOURCE_DATE_EPOCH, or 1980-01-01 when unset."
+    )]
+    Package(PackageArgs),
+    /// Chart repository commands.
+    #[command(after_help = "Example:\n  rudder repo index dist --url https://charts.example.com")]
+    Repo {
+        #[command(subcommand)]
+        what: RepoCommand,
+    },
     /// Print the final merged values of a chart as YAML.
     #[command(
         after_help = "Examples:\n  rudder values --env prod\n  rudder values charts/journal -f values/dev.yaml --set redis.replicas=5"
@@ -38,6 +50,40 @@ pub enum Command {
     Show {
         #[command(subcommand)]
         what: ShowCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PackageArgs {
+    /// Chart directories to package.
+    #[arg(required = true, value_name = "CHART")]
+    pub charts: Vec<PathBuf>,
+    /// Directory to write the archives to.
+    #[arg(short = 'd', long, value_name = "DIR", default_value = ".")]
+    pub destination: PathBuf,
+    /// Set the chart's version (semver) in the archive.
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
+    /// Set the chart's appVersion in the archive.
+    #[arg(long, value_name = "VERSION")]
+    pub app_version: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RepoCommand {
+    /// Write DIR/index.yaml for the chart archives in DIR (and its subdirectories, one level).
+    #[command(
+        after_help = "Examples:\n  rudder repo index dist\n  rudder repo index dist --url https://charts.example.com --merge old-index.yaml\n\nAn entry whose archive is unchanged keeps its created date, so indexing twice gives the same file."
+    )]
+    Index {
+        /// The directory holding the archives.
+        dir: PathBuf,
+        /// URL prefix of the archives (default: paths relative to the index).
+        #[arg(long)]
+        url: Option<String>,
+        /// Keep this index's entries that no archive in DIR replaces.
+        #[arg(long, value_name = "FILE")]
+        merge: Option<PathBuf>,
     },
 }
 
@@ -175,4 +221,13 @@ pub struct ValueArgs {
     /// Release name (also accepted as the first of two positional arguments).
     #[arg(long, value_name = "NAME")]
     pub release: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

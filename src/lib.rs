@@ -14,12 +14,15 @@
 //! compares them with a baseline (the last render, a file, another environment). `yaml` is the
 //! YAML reader and writer they share.
 
+pub mod atomic;
 pub mod chart;
 pub mod diff;
 pub mod git;
 pub mod manifest;
 pub mod output;
+pub mod package;
 pub mod project;
 pub mod render;
+pub mod repo;
 pub mod values;
 pub mod yaml;

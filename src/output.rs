@@ -79,26 +79,6 @@ pub fn write_dir(documents: &[Document], dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-/// Replaces the file at `path` with `bytes` atomically: written to a temporary file
-/// beside it, then renamed over it, so readers see the old or the new file, never a
-/// half-written one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let parent = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let mut file = tempfile::Builder::new()
-        .prefix(".rudder-")
-        .tempfile_in(parent)
-        .with_context(|| format!("cannot write to {}", parent.display()))?;
-    file.write_all(bytes)
-        .and_then(|()| file.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    file.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
 fn create_parent(path: &Path) -> Result<()> {
     let parent = path.parent().expect("a file under a directory");
     std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))

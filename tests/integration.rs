@@ -10,5 +10,6 @@ mod environments;
 mod errors;
 mod journal;
 mod output;
+mod package;
 mod render;
 mod values;

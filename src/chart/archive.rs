@@ -57,13 +57,15 @@ fn read_tar(reader: impl Read, shown: &str, budget: &mut u64) -> Result<ArchiveF
         match kind {
             EntryType::Regular | EntryType::Continuous => {}
             EntryType::Directory | EntryType::XGlobalHeader => continue,
-            EntryType::Symlink | EntryType::Link => return Err(fail("links are not allowed in chart archives")),
+            EntryType::Symlink | EntryType::Link => {
+                return Err(fail("links are not allowed in chart archives"));
+            }
             EntryType::Char | EntryType::Block | EntryType::Fifo => {
                 return Err(fail("devices and FIFOs are not allowed in chart archives"));
             }
             other => return Err(fail(&format!("unsupported entry type {:?}", other.as_byte() as char))),
         }
-        let parts = safe_parts(&raw).map_err(|why| fail(why))?;
+        let parts = safe_parts(&raw).map_err(&fail)?;
         let (first, rest) = parts.split_first().ok_or_else(|| fail("empty path"))?;
         if rest.is_empty() {
             return Err(fail("a file outside the chart's top directory"));
@@ -83,9 +85,9 @@ fn read_tar(reader: impl Read, shown: &str, budget: &mut u64) -> Result<ArchiveF
         if size > MAX_FILE_SIZE {
             return Err(fail(&format!("{size} bytes, over the limit of {MAX_FILE_SIZE} bytes per file")));
         }
-        *budget = budget.checked_sub(size).ok_or_else(|| {
-            fail(&format!("the chart's files exceed the limit of {MAX_CHART_SIZE} bytes"))
-        })?;
+        *budget = budget
+            .checked_sub(size)
+            .ok_or_else(|| fail(&format!("the chart's files exceed the limit of {MAX_CHART_SIZE} bytes")))?;
         let mut bytes = Vec::with_capacity(size as usize);
         entry.read_to_end(&mut bytes).with_context(|| format!("{shown}: cannot read entry {raw:?}"))?;
         files.push((path, bytes));
@@ -127,9 +129,10 @@ struct Limited<R> {
 impl<R: Read> Read for Limited<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
-            io::Error::other("the decompressed archive exceeds the chart size limit")
-        })?;
+        self.left = self
+            .left
+            .checked_sub(n as u64)
+            .ok_or_else(|| io::Error::other("the decompressed archive exceeds the chart size limit"))?;
         Ok(n)
     }
 }
@@ -150,6 +153,9 @@ mod tests {
 
     #[test]
     fn non_gzip_input_is_refused() {
-        assert_eq!(read(b"apiVersion: v2\n", "c.tgz", &mut MAX_CHART_SIZE.clone()).unwrap_err().to_string(), "c.tgz: not a gzipped archive");
+        assert_eq!(
+            read(b"apiVersion: v2\n", "c.tgz", &mut MAX_CHART_SIZE.clone()).unwrap_err().to_string(),
+            "c.tgz: not a gzipped archive"
+        );
     }
 }

@@ -50,8 +50,12 @@ fn load_files(shown: &Path, files: Vec<(String, Vec<u8>)>, budget: &mut u64) -> 
         };
         match rest.split_once('/') {
             Some((name, _)) if name.starts_with(['_', '.']) => {}
-            Some((name, inner)) => sub_dirs.entry(name.to_string()).or_default().push((inner.to_string(), bytes)),
-            None if rest.ends_with(".tgz") && !rest.starts_with(['_', '.']) => sub_archives.push((rest.to_string(), bytes)),
+            Some((name, inner)) => {
+                sub_dirs.entry(name.to_string()).or_default().push((inner.to_string(), bytes))
+            }
+            None if rest.ends_with(".tgz") && !rest.starts_with(['_', '.']) => {
+                sub_archives.push((rest.to_string(), bytes))
+            }
             None => {}
         }
     }
@@ -61,7 +65,8 @@ fn load_files(shown: &Path, files: Vec<(String, Vec<u8>)>, budget: &mut u64) -> 
         Some((_, bytes)) => utf8(bytes.clone(), &chart_yaml_path)?,
         None => bail!("{}: Chart.yaml is missing", shown.display()),
     };
-    let meta = Metadata::parse(&chart_yaml).with_context(|| format!("invalid {}", chart_yaml_path.display()))?;
+    let meta =
+        Metadata::parse(&chart_yaml).with_context(|| format!("invalid {}", chart_yaml_path.display()))?;
     let mut chart = empty_chart(meta, shown, chart_yaml);
     sort_files(&mut chart, own, shown)?;
     if chart.meta.is_library() {

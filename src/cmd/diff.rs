@@ -54,7 +54,7 @@ pub fn run(args: DiffArgs) -> Result<ExitCode> {
     let reports: Vec<Report> = outcomes.iter().map(|o| o.report.clone()).collect();
     write_report(&reports, &args)?;
     for (path, bytes) in outcomes.iter().filter_map(|o| o.update.as_ref()) {
-        rudder::output::write_atomic(path, bytes)?;
+        rudder::atomic::write(path, bytes)?;
         eprintln!("updated {}", path.display());
     }
     let changed = reports.iter().any(Report::has_changes);

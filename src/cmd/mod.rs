@@ -2,6 +2,7 @@
 //! choosing defaults from flags, the environment and `rudder.yaml`.
 
 mod diff;
+mod package;
 
 use crate::cli::{Command, RenderArgs, ShowCommand, ValueArgs, ValuesArgs};
 use anyhow::{Context, Result, anyhow};
@@ -19,6 +20,8 @@ pub fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Render(args) => render(args).map(|()| ExitCode::SUCCESS),
         Command::Diff(args) => diff::run(args),
+        Command::Package(args) => package::package(args).map(|()| ExitCode::SUCCESS),
+        Command::Repo { what } => package::repo(what).map(|()| ExitCode::SUCCESS),
         Command::Values(args) => values(args).map(|()| ExitCode::SUCCESS),
         Command::Show { what } => show(what).map(|()| ExitCode::SUCCESS),
     }
@@ -173,7 +176,7 @@ fn render(args: RenderArgs) -> Result<()> {
         let path = baseline_path(setup.project.as_ref(), &setup.environment.name)?;
         let mut bytes = Vec::new();
         rudder::output::write_stream(&documents, &mut bytes)?;
-        rudder::output::write_atomic(&path, &bytes)?;
+        rudder::atomic::write(&path, &bytes)?;
         println!("wrote {}", path.display());
         return Ok(());
     }

@@ -1,0 +1,209 @@
+//! Packaging: a chart directory becomes a Helm chart archive, `<name>-<version>.tgz`,
+//! that is the same byte for byte whenever the same chart is packaged, on any machine.
+//!
+//! Layout: one top directory `<name>/` with the chart's files (`.helmignore` applied),
+//! its `charts/` subcharts, and each `file://` dependency vendored under
+//! `charts/<alias or name>/`, so the archive is self-contained. Entries are sorted by
+//! path; each is a regular file with uid/gid 0, no user or group names, mode 0644 (0755
+//! if executable) and one fixed modification time; there are no directory entries. The
+//! gzip header has no time and no file name.
+
+use crate::chart::{Chart, Metadata, source_files};
+use anyhow::{Context, Result, anyhow, bail};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Modification time of every entry when `SOURCE_DATE_EPOCH` is not set:
+/// 1980-01-01T00:00:00Z, the earliest time ZIP-based tools accept.
+pub const DEFAULT_MTIME: u64 = 315_532_800;
+
+/// How to package.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Replaces the chart's `version` (must be semver).
+    pub version: Option<String>,
+    /// Replaces the chart's `appVersion`.
+    pub app_version: Option<String>,
+    /// Modification time of every entry, in seconds since the epoch.
+    pub mtime: u64,
+}
+
+/// A written archive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Packaged {
+    pub path: PathBuf,
+    /// Hex sha256 of the archive.
+    pub sha256: String,
+}
+
+/// One file of the archive, below the top directory.
+#[derive(Debug, Clone)]
+struct Entry {
+    bytes: Vec<u8>,
+    executable: bool,
+}
+
+/// Packages the chart in `dir` into `dest` and returns the archive's path and digest.
+pub fn package(dir: &Path, dest: &Path, options: &Options) -> Result<Packaged> {
+    let (name, bytes) = archive(dir, options)?;
+    let path = dest.join(name);
+    crate::atomic::write(&path, &bytes)?;
+    Ok(Packaged { path, sha256: hex_sha256(&bytes) })
+}
+
+/// The archive of the chart in `dir`: its file name and its bytes.
+pub fn archive(dir: &Path, options: &Options) -> Result<(String, Vec<u8>)> {
+    let chart = Chart::load(dir)?;
+    if dir.is_file() {
+        bail!("{}: already an archive; package a chart directory", dir.display());
+    }
+    let mut entries = BTreeMap::new();
+    collect(dir, "", &mut entries, &mut Vec::new())?;
+    let chart_yaml = chart_yaml(&chart, options)?;
+    let meta = Metadata::parse(&chart_yaml)
+        .with_context(|| format!("invalid {}", dir.join("Chart.yaml").display()))?;
+    entries.insert("Chart.yaml".to_string(), Entry { bytes: chart_yaml.into_bytes(), executable: false });
+    let file_name = archive_name(&meta)?;
+    let tar = write_tar(&meta.name, &entries, options.mtime)?;
+    Ok((file_name, gzip(&tar)?))
+}
+
+/// `Chart.yaml` as written, or rewritten with `--version` / `--app-version` (comments
+/// are then lost).
+fn chart_yaml(chart: &Chart, options: &Options) -> Result<String> {
+    if options.version.is_none() && options.app_version.is_none() {
+        return Ok(chart.chart_yaml.clone());
+    }
+    let mut map = crate::yaml::parse_mapping(&chart.chart_yaml)?;
+    if let Some(version) = &options.version {
+        semver::Version::parse(version)
+            .map_err(|e| anyhow!("--version {version:?} is not a semantic version: {e}"))?;
+        map.insert("version".into(), version.as_str().into());
+    }
+    if let Some(app_version) = &options.app_version {
+        map.insert("appVersion".into(), app_version.as_str().into());
+    }
+    Ok(crate::yaml::to_string(&serde_yaml::Value::Mapping(map)))
+}
+
+/// `<name>-<version>.tgz`, refused unless it is a plain file name.
+fn archive_name(meta: &Metadata) -> Result<String> {
+    let name = format!("{}-{}.tgz", meta.name, meta.version);
+    let plain = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'));
+    if !plain || name.starts_with('.') || name.contains("..") {
+        bail!("the archive name {name:?} (from the chart's name and version) is not a plain file name");
+    }
+    Ok(name)
+}
+
+/// Adds the files of the chart in `dir` under `prefix`: its own files, its `charts/`
+/// entries, and its `file://` dependencies under `charts/<alias or name>/`.
+fn collect(
+    dir: &Path,
+    prefix: &str,
+    entries: &mut BTreeMap<String, Entry>,
+    stack: &mut Vec<PathBuf>,
+) -> Result<()> {
+    let root =
+        dir.canonicalize().with_context(|| format!("cannot open chart directory {}", dir.display()))?;
+    if stack.contains(&root) {
+        bail!("dependency cycle at {}", dir.display());
+    }
+    stack.push(root);
+    let (files, vendored) = source_files(dir)?;
+    let chart_yaml =
+        files.iter().find(|f| f.path == "Chart.yaml").map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
+    let chart_yaml = chart_yaml.ok_or_else(|| anyhow!("{}: Chart.yaml is missing", dir.display()))?;
+    let meta = Metadata::parse(&chart_yaml)
+        .with_context(|| format!("invalid {}", dir.join("Chart.yaml").display()))?;
+    for file in files {
+        entries.insert(
+            format!("{prefix}{}", file.path),
+            Entry { bytes: file.bytes, executable: file.executable },
+        );
+    }
+    for name in &vendored {
+        let path = dir.join("charts").join(name);
+        if path.is_dir() {
+            collect(&path, &format!("{prefix}charts/{name}/"), entries, stack)?;
+        } else {
+            let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            entries.insert(format!("{prefix}charts/{name}"), Entry { bytes, executable: false });
+        }
+    }
+    for dep in &meta.dependencies {
+        let Some(path) = dep.file_path() else { continue };
+        let key = dep.key();
+        if vendored.iter().any(|name| name == key) {
+            bail!(
+                "{}: dependency {:?} is both file://{path} and charts/{key}; remove one",
+                dir.join("Chart.yaml").display(),
+                dep.name
+            );
+        }
+        collect(&dir.join(path), &format!("{prefix}charts/{key}/"), entries, stack)
+            .with_context(|| format!("cannot vendor dependency {:?} of {}", dep.name, dir.display()))?;
+    }
+    stack.pop();
+    Ok(())
+}
+
+fn write_tar(top: &str, entries: &BTreeMap<String, Entry>, mtime: u64) -> Result<Vec<u8>> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (path, entry) in entries {
+        let mut header = tar::Header::new_ustar();
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_mode(if entry.executable { 0o755 } else { 0o644 });
+        header.set_uid(0);
+        header.set_gid(0);
+        header.set_username("")?;
+        header.set_groupname("")?;
+        header.set_mtime(mtime);
+        header.set_size(entry.bytes.len() as u64);
+        builder
+            .append_data(&mut header, format!("{top}/{path}"), entry.bytes.as_slice())
+            .with_context(|| format!("cannot add {path} to the archive"))?;
+    }
+    Ok(builder.into_inner()?)
+}
+
+/// Gzip with a fixed header: no modification time, no file name, OS "unknown".
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .operating_system(255)
+        .write(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?)
+}
+
+/// Lowercase hex sha256 of `bytes`.
+pub fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn archive_names_must_be_plain() {
+        let meta = |name: &str, version: &str| Metadata {
+            name: name.into(),
+            version: version.into(),
+            ..Metadata::default()
+        };
+        assert_eq!(archive_name(&meta("web", "1.2.3+build.1")).unwrap(), "web-1.2.3+build.1.tgz");
+        assert!(archive_name(&meta("../web", "1.0.0")).is_err());
+        assert!(archive_name(&meta("web", "1.0.0/../../x")).is_err());
+        assert!(archive_name(&meta(".web", "1")).is_err());
+    }
+
+    #[test]
+    fn gzip_header_has_no_time_or_name() {
+        let bytes = gzip(b"hello").unwrap();
+        assert_eq!(&bytes[..10], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
+    }
+}
