@@ -242,9 +242,12 @@ fn rudder_sha(path: &Path) -> String {
     sha2::Sha256::digest(std::fs::read(path).unwrap()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A raw archive entry: path, type, data.
+type RawEntry<'a> = (&'a str, tar::EntryType, &'a [u8]);
+
 /// Builds a gzipped tar from raw entries: (path, type, data). Headers are written as
 /// given, so paths the tar crate would refuse can be made.
-fn hostile(entries: &[(&str, tar::EntryType, &[u8])]) -> Vec<u8> {
+fn hostile(entries: &[RawEntry]) -> Vec<u8> {
     let mut builder = tar::Builder::new(Vec::new());
     for (path, kind, data) in entries {
         let mut header = tar::Header::new_old();
@@ -271,7 +274,7 @@ const CHART: &[u8] = b"apiVersion: v2\nname: c\nversion: 1.0.0\n";
 fn hostile_archive_entries_are_refused_by_name() {
     use tar::EntryType::{Block, Char, Fifo, Link, Regular, Symlink};
     let dir = tempfile::tempdir().unwrap();
-    let cases: &[(&str, Vec<(&str, tar::EntryType, &[u8])>, &str)] = &[
+    let cases: &[(&str, Vec<RawEntry>, &str)] = &[
         (
             "dotdot",
             vec![("c/Chart.yaml", Regular, CHART), ("c/../../evil", Regular, b"x")],
