@@ -138,8 +138,23 @@ fn helmignore_is_honoured_and_file_dependencies_are_vendored_under_their_alias()
     let text = std::fs::read_to_string(&chart_yaml).unwrap();
     std::fs::write(&chart_yaml, text.replace("- name: optional\n", "- name: optional\n  alias: extra\n"))
         .unwrap();
-    std::fs::write(dir.path().join("parent/notes.bak"), "backup").unwrap();
-    std::fs::write(dir.path().join("parent/templates/.editor-swap"), "x").unwrap();
+    let parent = dir.path().join("parent");
+    std::fs::write(parent.join(".helmignore"), "# backups\n*.bak\n!keep.bak\ndocs/\n/top.txt\nfiles/*.tmp\n")
+        .unwrap();
+    std::fs::create_dir_all(parent.join("docs")).unwrap();
+    std::fs::create_dir_all(parent.join("files/sub")).unwrap();
+    for (path, ignored) in [
+        ("notes.bak", true),              // *.bak at any depth
+        ("keep.bak", false),              // re-included by !keep.bak
+        ("docs/guide.md", true),          // docs/ is a directory rule
+        ("top.txt", true),                // /top.txt is anchored at the root
+        ("files/top.txt", false),         // ... so this one stays
+        ("files/a.tmp", true),            // files/*.tmp
+        ("files/sub/b.tmp", false),       // * does not cross /
+        ("templates/.editor-swap", true), // Helm's built-in templates/.?*
+    ] {
+        std::fs::write(parent.join(path), if ignored { "ignored" } else { "kept" }).unwrap();
+    }
     let files = listing(&package(dir.path(), "parent", dir.path(), &[]).0);
     let paths: Vec<&str> = files.lines().map(|l| l.rsplit(' ').next().unwrap()).collect();
     assert_eq!(
@@ -157,6 +172,9 @@ fn helmignore_is_honoured_and_file_dependencies_are_vendored_under_their_alias()
             "parent/charts/unlisted/Chart.yaml",
             "parent/charts/unlisted/templates/service.yaml",
             "parent/files/greeting.txt",
+            "parent/files/sub/b.tmp",
+            "parent/files/top.txt",
+            "parent/keep.bak",
             "parent/templates/NOTES.txt",
             "parent/templates/_partial.yaml",
             "parent/templates/configmap.yaml",
