@@ -19,9 +19,10 @@ pub enum Command {
         after_help = "Examples:\n  rudder render --env dev\n  rudder render journal charts/journal -f values/prod.yaml --set frontend.replicas=3\n  rudder render --env prod -s charts/redis/templates/statefulset.yaml"
     )]
     Render(RenderArgs),
-    /// Compare a new render with a baseline: the last render of the environment (default),
-    /// a file or directory, another environment, or a git revision. Exit code: 0 no
-    /// changes, 2 changes, 1 error.
+    /// Compare a new render with a baseline (exit 0: no changes, 2: changes, 1: error).
+    ///
+    /// The baseline is the environment's last render (rendered/NAME.yaml, written by
+    /// `render --write`), or a file, directory, stdin, another environment or a git revision.
     #[command(
         after_help = "Examples:\n  rudder diff --env prod\n  rudder diff --all-envs --output markdown\n  rudder diff --env dev --against-env prod\n  rudder diff --env prod --against-ref origin/main\n  rudder render --env prod | rudder diff --env prod --against -\n  rudder diff --env dev --set frontend.replicas=4 --update\n\nExit codes: 0 no changes, 2 changes, 1 error."
     )]
