@@ -100,7 +100,7 @@ pub enum ShowCommand {
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// [NAME] CHART: the release name (optional) and the chart directory (default: the
+    /// [NAME] CHART: the release name (optional) and the chart directory or .tgz (default: the
     /// chart named in rudder.yaml).
     #[arg(value_name = "NAME_OR_CHART", num_args = 0..=2)]
     pub positional: Vec<String>,
@@ -126,7 +126,7 @@ pub struct RenderArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The chart directory (default: the chart named in rudder.yaml).
+    /// The chart directory or .tgz archive (default: the chart named in rudder.yaml).
     pub chart: Option<PathBuf>,
     #[command(flatten)]
     pub values: ValueArgs,
@@ -189,7 +189,7 @@ pub enum ColorChoice {
 
 #[derive(Debug, Args)]
 pub struct ValuesArgs {
-    /// The chart directory (default: the chart named in rudder.yaml).
+    /// The chart directory or .tgz archive (default: the chart named in rudder.yaml).
     pub chart: Option<PathBuf>,
     #[command(flatten)]
     pub values: ValueArgs,
