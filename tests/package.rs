@@ -456,3 +456,17 @@ fn repo_index_merge_keeps_entries_without_a_local_archive() {
     assert!(index.contains("  journal:\n"), "{index}");
     assert!(index.contains("    - journal-0.1.0.tgz\n"), "{index}");
 }
+
+#[test]
+fn an_archive_must_vendor_its_file_dependencies() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart =
+        b"apiVersion: v2\nname: c\nversion: 1.0.0\ndependencies:\n- name: x\n  repository: file://../x\n";
+    std::fs::write(dir.path().join("c.tgz"), hostile(&[("c/Chart.yaml", tar::EntryType::Regular, chart)]))
+        .unwrap();
+    let err = fails(dir.path(), &["render", "c.tgz"]);
+    assert_eq!(
+        err,
+        "error: c.tgz: dependency \"x\" (file://../x) is not vendored in the archive's charts/\n"
+    );
+}

@@ -326,6 +326,12 @@ fn resolve_subcharts(
             Some(chart) => chart,
             None => match vendored.iter().find(|c| c.meta.name == dep.name) {
                 Some(chart) => chart.clone(),
+                None if dep.file_path().is_some() => bail!(
+                    "{}: dependency {:?} ({}) is not vendored in the archive's charts/",
+                    parent.dir.display(),
+                    dep.name,
+                    dep.repository.as_deref().unwrap_or_default()
+                ),
                 None => bail!(
                     "{}: dependency {:?} is listed in Chart.yaml but missing: not in charts/ and its repository is not file://",
                     parent.dir.display(),
