@@ -54,6 +54,11 @@ impl Snapshot {
         }
     }
 
+    /// The snapshot's root: the repository's top directory at the revision.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// The working directory's place in the snapshot.
     pub fn cwd(&self) -> PathBuf {
         self.map(Path::new("."))

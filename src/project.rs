@@ -93,7 +93,15 @@ pub struct Environment {
 impl Project {
     /// Finds `rudder.yaml` in `start` or the nearest directory above it.
     pub fn find(start: &Path) -> Result<Option<Project>> {
+        Self::find_within(start, None)
+    }
+
+    /// Like [`Project::find`], but never looks above `top` (when given).
+    pub fn find_within(start: &Path, top: Option<&Path>) -> Result<Option<Project>> {
         for dir in start.ancestors() {
+            if top.is_some_and(|top| !dir.starts_with(top)) {
+                break;
+            }
             let path = dir.join(FILE_NAME);
             if path.is_file() {
                 return Project::load(&path).map(Some);
@@ -239,6 +247,17 @@ mod tests {
         assert_eq!(p.file.diff.ignore[0].kind.as_deref(), Some("Secret"));
         assert_eq!(p.file.diff.ignore[1].paths, ["a.b"]);
         assert_eq!(project(ENVS).rendered_path("prod"), PathBuf::from("p/rendered/prod.yaml"));
+    }
+
+    #[test]
+    fn the_search_for_the_project_file_can_be_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), "release: outer\n").unwrap();
+        let inner = dir.path().join("snapshot/sub");
+        std::fs::create_dir_all(&inner).unwrap();
+        let found = Project::find(&inner).unwrap().unwrap();
+        assert_eq!(found.file.release.as_deref(), Some("outer"));
+        assert!(Project::find_within(&inner, Some(&dir.path().join("snapshot"))).unwrap().is_none());
     }
 
     #[test]

@@ -51,9 +51,10 @@ pub fn run(args: DiffArgs) -> Result<ExitCode> {
         .par_iter()
         .map(|env| diff_environment(env.as_deref(), &args, &baseline, &stdin, &options))
         .collect::<Result<_>>()?;
-    let reports: Vec<Report> = outcomes.iter().map(|o| o.report.clone()).collect();
+    let (reports, updates): (Vec<Report>, Vec<_>) =
+        outcomes.into_iter().map(|o| (o.report, o.update)).unzip();
     write_report(&reports, &args)?;
-    for (path, bytes) in outcomes.iter().filter_map(|o| o.update.as_ref()) {
+    for (path, bytes) in updates.iter().flatten() {
         rudder::atomic::write(path, bytes)?;
         eprintln!("updated {}", path.display());
     }
@@ -103,18 +104,18 @@ fn diff_environment(
     let documents = render_documents(&new, args.kube_version.as_deref(), &args.api_versions)?;
     let namespace = new.release.namespace.clone();
     let new_resources = rudder::diff::from_documents(&documents, &namespace)?;
-    let (old_resources, shown, update_path) = load_baseline(baseline, env, args, &new, stdin)?;
+    let old = load_baseline(baseline, env, args, &new, stdin)?;
     let report = Report {
         label: env.map(str::to_string),
-        baseline: shown,
+        baseline: old.shown,
         namespace: namespace.clone(),
         ..rudder::diff::compare(
-            rudder::diff::index(old_resources)?,
+            rudder::diff::index(old.resources)?,
             rudder::diff::index(new_resources)?,
             options,
         )
     };
-    let update = match update_path {
+    let update = match old.update_path {
         Some(path) if args.update => {
             let mut bytes = Vec::new();
             rudder::output::write_stream(&documents, &mut bytes)?;
@@ -125,14 +126,28 @@ fn diff_environment(
     Ok(Outcome { report, update })
 }
 
-/// The baseline's resources, how to name it, and the file `--update` would replace.
+/// A baseline as read.
+struct Loaded {
+    resources: Vec<Resource>,
+    /// How reports name it.
+    shown: String,
+    /// The file `--update` would replace, if any.
+    update_path: Option<PathBuf>,
+}
+
+impl Loaded {
+    fn new(resources: Vec<Resource>, shown: impl Into<String>, update_path: Option<PathBuf>) -> Self {
+        Loaded { resources, shown: shown.into(), update_path }
+    }
+}
+
 fn load_baseline(
     baseline: &Baseline,
     env: Option<&str>,
     args: &DiffArgs,
     new: &Setup,
     stdin: &str,
-) -> Result<(Vec<Resource>, String, Option<PathBuf>)> {
+) -> Result<Loaded> {
     let namespace = &new.release.namespace;
     match baseline {
         Baseline::LastRender => {
@@ -145,15 +160,17 @@ fn load_baseline(
             let shown = path.display().to_string();
             if !path.exists() {
                 eprintln!("note: {shown} does not exist yet; every resource shows as added");
-                return Ok((Vec::new(), shown, Some(path)));
+                return Ok(Loaded::new(Vec::new(), shown, Some(path)));
             }
-            Ok((rudder::diff::read_path(&path, namespace)?, shown, Some(path)))
+            Ok(Loaded::new(rudder::diff::read_path(&path, namespace)?, shown, Some(path)))
         }
-        Baseline::File(path) => {
-            Ok((rudder::diff::read_path(path, namespace)?, path.display().to_string(), Some(path.clone())))
-        }
+        Baseline::File(path) => Ok(Loaded::new(
+            rudder::diff::read_path(path, namespace)?,
+            path.display().to_string(),
+            Some(path.clone()),
+        )),
         Baseline::Stdin(text) => {
-            Ok((rudder::diff::parse_stream(text, "<stdin>", namespace)?, "<stdin>".into(), None))
+            Ok(Loaded::new(rudder::diff::parse_stream(text, "<stdin>", namespace)?, "<stdin>", None))
         }
         Baseline::Environment(other) => {
             let mut request = Request::here(args.chart.clone(), None, &args.values, stdin)?;
@@ -161,27 +178,33 @@ fn load_baseline(
             let old = setup(request)?;
             let documents = render_documents(&old, args.kube_version.as_deref(), &args.api_versions)
                 .with_context(|| format!("cannot render environment {other:?}"))?;
-            Ok((rudder::diff::from_documents(&documents, namespace)?, format!("environment {other}"), None))
+            Ok(Loaded::new(
+                rudder::diff::from_documents(&documents, namespace)?,
+                format!("environment {other}"),
+                None,
+            ))
         }
         Baseline::Revision(snapshot) => {
             let mut request =
                 Request::here(args.chart.as_deref().map(|c| snapshot.map(c)), None, &args.values, stdin)?;
             request.dir = snapshot.cwd();
+            request.top = Some(snapshot.root());
             request.env = env;
             let revision = &snapshot.revision;
             let shown = format!("revision {revision}");
-            if let (Some(env), Some(project)) = (env, Project::find(&snapshot.cwd())?)
+            if let (Some(env), Some(project)) =
+                (env, Project::find_within(&snapshot.cwd(), Some(snapshot.root()))?)
                 && !project.file.environments.contains_key(env)
             {
                 eprintln!(
                     "note: environment {env:?} does not exist at {revision}; every resource shows as added"
                 );
-                return Ok((Vec::new(), shown, None));
+                return Ok(Loaded::new(Vec::new(), shown, None));
             }
             let old = setup(request).with_context(|| format!("cannot set up the render at {revision}"))?;
             let documents = render_documents(&old, args.kube_version.as_deref(), &args.api_versions)
                 .with_context(|| format!("cannot render at {revision}"))?;
-            Ok((rudder::diff::from_documents(&documents, namespace)?, shown, None))
+            Ok(Loaded::new(rudder::diff::from_documents(&documents, namespace)?, shown, None))
         }
     }
 }

@@ -56,6 +56,8 @@ struct Request<'a> {
     args: &'a ValueArgs,
     /// Standard input, read once up front when a flag asks for it (`-f -`).
     stdin: &'a str,
+    /// Where the search for `rudder.yaml` stops (a git snapshot's root).
+    top: Option<&'a Path>,
 }
 
 impl<'a> Request<'a> {
@@ -67,13 +69,13 @@ impl<'a> Request<'a> {
         stdin: &'a str,
     ) -> Result<Self> {
         let dir = std::env::current_dir().context("cannot read the working directory")?;
-        Ok(Request { dir, chart, release, env: args.env.as_deref(), args, stdin })
+        Ok(Request { dir, chart, release, env: args.env.as_deref(), args, stdin, top: None })
     }
 }
 
 fn setup(request: Request) -> Result<Setup> {
-    let Request { dir, chart, release, env, args, stdin } = request;
-    let project = Project::find(&dir)?;
+    let Request { dir, chart, release, env, args, stdin, top } = request;
+    let project = Project::find_within(&dir, top)?;
     let environment = match (env, &project) {
         (None, _) => Environment::default(),
         (Some(name), Some(project)) => project.environment(name)?,
