@@ -354,13 +354,16 @@ fn hostile_archive_entries_are_refused_by_name() {
             "entry \"Chart.yaml\": a file outside the chart's top directory",
         ),
     ];
+    let mut all = String::new();
     for (name, entries, expected) in cases {
         let path = dir.path().join(format!("{name}.tgz"));
         std::fs::write(&path, hostile(entries)).unwrap();
         let err = fails(dir.path(), &["render", &format!("{name}.tgz")]);
         assert!(err.contains(expected), "{name}: {err}");
         assert!(err.starts_with(&format!("error: {name}.tgz: ")), "{name}: {err}");
+        all.push_str(&err);
     }
+    insta::assert_snapshot!(all);
 }
 
 #[test]
