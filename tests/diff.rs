@@ -282,3 +282,16 @@ fn journal_committed_renders_are_up_to_date() {
         assert_eq!(committed, ok(&repo(), &["render", "--env", env]), "rendered/{env}.yaml is stale");
     }
 }
+
+#[test]
+fn writing_a_baseline_never_writes_through_a_symlink() {
+    let dir = scratch_copy("diff");
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(outside.path(), "precious\n").unwrap();
+    let baseline = dir.path().join("baselines/staging.yaml");
+    std::os::unix::fs::symlink(outside.path(), &baseline).unwrap();
+    ok(dir.path(), &["render", "--env", "staging", "--write"]);
+    assert_eq!(std::fs::read_to_string(outside.path()).unwrap(), "precious\n");
+    assert!(!baseline.is_symlink(), "the link itself is replaced by the new file");
+    assert_eq!(std::fs::read_to_string(&baseline).unwrap(), ok(dir.path(), &["render", "--env", "staging"]));
+}

@@ -367,6 +367,28 @@ fn hostile_archive_entries_are_refused_by_name() {
 }
 
 #[test]
+fn a_pax_size_record_cannot_sneak_past_the_file_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = vec![b'a'; 5 * 1024 * 1024 + 1];
+    let mut builder = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_ustar();
+    header.set_size(CHART.len() as u64);
+    header.set_cksum();
+    builder.append_data(&mut header, "c/Chart.yaml", CHART).unwrap();
+    builder.append_pax_extensions([("size", big.len().to_string().as_bytes())]).unwrap();
+    let mut header = tar::Header::new_ustar();
+    header.set_path("c/big").unwrap();
+    header.set_size(0); // the USTAR field says empty; the PAX record says 5 MiB + 1
+    header.set_cksum();
+    builder.append(&header, big.as_slice()).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &builder.into_inner().unwrap()).unwrap();
+    std::fs::write(dir.path().join("pax.tgz"), gz.finish().unwrap()).unwrap();
+    let err = fails(dir.path(), &["render", "pax.tgz"]);
+    assert!(err.contains("entry \"c/big\": 5242881 bytes, over the limit"), "{err}");
+}
+
+#[test]
 fn archive_size_and_entry_limits() {
     let dir = tempfile::tempdir().unwrap();
     let big = vec![b'a'; 5 * 1024 * 1024 + 1];

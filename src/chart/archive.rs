@@ -35,7 +35,7 @@ pub fn read(bytes: &[u8], shown: &str, budget: &mut u64) -> Result<ArchiveFiles>
     if !is_gzip(bytes) {
         bail!("{shown}: not a gzipped archive");
     }
-    let decoder = flate2::read::GzDecoder::new(bytes);
+    let decoder = flate2::read::MultiGzDecoder::new(bytes);
     let limited = Limited { inner: decoder, left: *budget + HEADER_ROOM };
     read_tar(limited, shown, budget)
 }
@@ -81,7 +81,8 @@ fn read_tar(reader: impl Read, shown: &str, budget: &mut u64) -> Result<ArchiveF
         if !seen.insert(path.clone()) {
             return Err(fail("duplicate entry"));
         }
-        let size = entry.header().size().with_context(|| format!("{shown}: entry {raw:?}: bad size"))?;
+        // The size that will be read: a PAX `size` record wins over the USTAR field.
+        let size = entry.size();
         if size > MAX_FILE_SIZE {
             return Err(fail(&format!("{size} bytes, over the limit of {MAX_FILE_SIZE} bytes per file")));
         }
@@ -89,7 +90,10 @@ fn read_tar(reader: impl Read, shown: &str, budget: &mut u64) -> Result<ArchiveF
             .checked_sub(size)
             .ok_or_else(|| fail(&format!("the chart's files exceed the limit of {MAX_CHART_SIZE} bytes")))?;
         let mut bytes = Vec::with_capacity(size as usize);
-        entry.read_to_end(&mut bytes).with_context(|| format!("{shown}: cannot read entry {raw:?}"))?;
+        (&mut entry)
+            .take(size)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("{shown}: cannot read entry {raw:?}"))?;
         files.push((path, bytes));
     }
     let top = top.ok_or_else(|| anyhow!("{shown}: the archive holds no files"))?;
