@@ -495,3 +495,25 @@ fn an_archive_must_vendor_its_file_dependencies() {
         "error: c.tgz: dependency \"x\" (file://../x) is not vendored in the archive's charts/\n"
     );
 }
+
+#[test]
+fn concatenated_gzip_members_read_as_one_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let values = b"greeting: hello\n";
+    let mut builder = tar::Builder::new(Vec::new());
+    for (path, data) in [("c/Chart.yaml", CHART), ("c/values.yaml", &values[..])] {
+        let mut header = tar::Header::new_ustar();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        builder.append_data(&mut header, path, data).unwrap();
+    }
+    let tar = builder.into_inner().unwrap();
+    let mut joined = Vec::new();
+    for half in [&tar[..1024], &tar[1024..]] {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, half).unwrap();
+        joined.extend(gz.finish().unwrap());
+    }
+    std::fs::write(dir.path().join("c.tgz"), joined).unwrap();
+    assert_eq!(ok(dir.path(), &["values", "c.tgz"]), "greeting: hello\n");
+}
