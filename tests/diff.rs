@@ -295,3 +295,16 @@ fn writing_a_baseline_never_writes_through_a_symlink() {
     assert!(!baseline.is_symlink(), "the link itself is replaced by the new file");
     assert_eq!(std::fs::read_to_string(&baseline).unwrap(), ok(dir.path(), &["render", "--env", "staging"]));
 }
+
+#[test]
+fn windows_line_endings_in_a_baseline_are_not_changes() {
+    let text = std::fs::read_to_string(project().join("baselines/prod.yaml")).unwrap();
+    let crlf = text.replace('\n', "\r\n");
+    let out = run_with_stdin(&project(), &["diff", "--env", "prod", "--against", "-"], &crlf);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "prod: 0 changed, 0 added, 0 removed, 5 unchanged\n"),
+        "{}",
+        out.stderr
+    );
+}
