@@ -124,6 +124,7 @@ impl Project {
         if text.trim().is_empty() {
             return Ok(ProjectFile::default());
         }
+        crate::yaml::check_aliases(text)?;
         Ok(serde_yaml::from_str(text)?)
     }
 

@@ -16,6 +16,7 @@ use std::fmt::Write;
 /// Errors carry `line L column C`; callers add the file name.
 pub fn parse_mapping(text: &str) -> Result<Mapping> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    check_aliases(text)?;
     let mut merged = Mapping::new();
     for document in serde_yaml::Deserializer::from_str(text) {
         let value: Value = serde::Deserialize::deserialize(document)?;
@@ -28,6 +29,112 @@ pub fn parse_mapping(text: &str) -> Result<Mapping> {
         }
     }
     Ok(merged)
+}
+
+/// Most nodes a YAML text may expand to through aliases. A 100 KB text can reference a
+/// 6,000-key anchor 6,000 times; expanded, that is 36 million nodes and gigabytes of
+/// memory (serde_yaml's own guard counts alias jumps, not nodes).
+pub const MAX_EXPANDED_NODES: usize = 1_000_000;
+
+/// Refuses a YAML text whose aliases would expand it past [`MAX_EXPANDED_NODES`], by
+/// counting nodes without building them. Texts without both `&` and `*` cannot use
+/// aliases and are not scanned. Syntax errors are left to the real parse.
+pub fn check_aliases(text: &str) -> Result<()> {
+    if !(text.contains('&') && text.contains('*')) {
+        return Ok(());
+    }
+    let count = std::cell::Cell::new(0);
+    for document in serde_yaml::Deserializer::from_str(text) {
+        let counted = serde::de::DeserializeSeed::deserialize(NodeCounter(&count), document);
+        if counted.is_err() && count.get() > MAX_EXPANDED_NODES {
+            return Err(anyhow!(
+                "the YAML expands to more than {MAX_EXPANDED_NODES} nodes through its aliases (`*name` references to `&name` anchors); refusing it"
+            ));
+        }
+        if counted.is_err() {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Visits every node of a document, counting, and stops past the budget.
+struct NodeCounter<'c>(&'c std::cell::Cell<usize>);
+
+impl NodeCounter<'_> {
+    fn bump<E: serde::de::Error>(&self) -> std::result::Result<(), E> {
+        self.0.set(self.0.get() + 1);
+        if self.0.get() > MAX_EXPANDED_NODES { Err(E::custom("node budget exceeded")) } else { Ok(()) }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for NodeCounter<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> std::result::Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NodeCounter<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML node")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> std::result::Result<(), E> {
+        self.bump()
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> std::result::Result<(), E> {
+        self.bump()
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> std::result::Result<(), E> {
+        self.bump()
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> std::result::Result<(), E> {
+        self.bump()
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> std::result::Result<(), E> {
+        self.bump()
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<(), E> {
+        self.bump()
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<(), E> {
+        self.bump()
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        self.bump()?;
+        serde::de::DeserializeSeed::deserialize(self, d)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        self.bump()?;
+        while seq.next_element_seed(NodeCounter(self.0))?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        self.bump()?;
+        while map.next_key_seed(NodeCounter(self.0))?.is_some() {
+            map.next_value_seed(NodeCounter(self.0))?;
+        }
+        Ok(())
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> std::result::Result<(), A::Error> {
+        use serde::de::VariantAccess;
+        self.bump()?;
+        let ((), variant) = data.variant_seed(NodeCounter(self.0))?;
+        variant.newtype_variant_seed(NodeCounter(self.0))
+    }
 }
 
 /// A parser error's message without the `at line L column C` parts, for callers that
@@ -393,6 +500,21 @@ mod tests {
     #[test]
     fn ambiguous_keys_are_quoted() {
         assert_eq!(yaml("\"on\": 1\n\"1\": 2\nx: 3"), "\"on\": 1\n\"1\": 2\nx: 3\n");
+    }
+
+    #[test]
+    fn alias_expansion_has_a_budget() {
+        // 2,000 keys referenced 2,000 times: 4 million nodes once expanded, 60 KB of text.
+        let keys: String = (0..2000).map(|i| format!("  k{i}: {i}\n")).collect();
+        let refs: String = (0..2000).map(|i| format!("r{i}: *a\n")).collect();
+        let bomb = format!("base: &a\n{keys}{refs}");
+        let err = parse_mapping(&bomb).unwrap_err().to_string();
+        assert!(err.contains("more than 1000000 nodes through its aliases"), "{err}");
+        // Ordinary anchors and aliases are fine.
+        let ok = parse_mapping("base: &b {x: 1}\nuse: *b\nlist: [*b, *b]\n").unwrap();
+        assert_eq!(ok.get("use"), ok.get("base"));
+        // `&` and `*` in plain text are no reason to refuse.
+        assert!(parse_mapping("q: a&b*c\n").is_ok());
     }
 
     #[test]

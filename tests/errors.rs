@@ -179,3 +179,32 @@ fn scratch_chart() -> (tempfile::TempDir, std::path::PathBuf) {
     }
     (dir, chart)
 }
+
+/// A small text whose aliases expand to millions of nodes.
+fn alias_bomb() -> String {
+    let keys: String = (0..1500).map(|i| format!("  k{i}: {i}\n")).collect();
+    let refs: String = (0..1500).map(|i| format!("r{i}: *a\n")).collect();
+    format!("base: &a\n{keys}{refs}")
+}
+
+#[test]
+fn alias_bombs_are_refused_in_values_files_and_baselines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bomb.yaml"), alias_bomb()).unwrap();
+    let chart = fixture("plain");
+    let err = fails(dir.path(), &["values", chart.to_str().unwrap(), "-f", "bomb.yaml"]);
+    assert_eq!(
+        err,
+        "error: invalid values file bomb.yaml\ncaused by: the YAML expands to more than 1000000 nodes through its aliases (`*name` references to `&name` anchors); refusing it\n"
+    );
+    let baseline = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\ndata:\n  {}",
+        alias_bomb().replace('\n', "\n  ")
+    );
+    std::fs::write(dir.path().join("baseline.yaml"), baseline).unwrap();
+    let err = fails(dir.path(), &["diff", chart.to_str().unwrap(), "--against", "baseline.yaml"]);
+    assert!(
+        err.starts_with("error: baseline.yaml:1\ncaused by: the YAML expands to more than 1000000 nodes"),
+        "{err}"
+    );
+}

@@ -86,6 +86,7 @@ impl Metadata {
     /// found, the line.
     pub fn parse(text: &str) -> Result<Metadata> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        crate::yaml::check_aliases(text)?;
         let meta: Metadata = serde_yaml::from_str(text)?;
         meta.validate().map_err(|e| match field_line(text, &e.field) {
             Some(line) => anyhow::anyhow!("line {line}: {}", e.message),

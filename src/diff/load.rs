@@ -12,6 +12,7 @@ use std::path::Path;
 pub fn from_documents(documents: &[Document], namespace: &str) -> Result<Vec<Resource>> {
     let mut resources = Vec::with_capacity(documents.len());
     for document in documents {
+        crate::yaml::check_aliases(&document.text).with_context(|| document.source.clone())?;
         let value: Value = serde_yaml::from_str(&document.text)
             .with_context(|| format!("{}: cannot parse the rendered document", document.source))?;
         resources.extend(resources_of(value, &document.source, namespace)?);
@@ -26,6 +27,7 @@ pub fn parse_stream(text: &str, origin: &str, namespace: &str) -> Result<Vec<Res
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut resources = Vec::new();
     for (line, piece) in split(text) {
+        crate::yaml::check_aliases(piece).with_context(|| format!("{origin}:{line}"))?;
         let value: Value = serde_yaml::from_str(piece).map_err(|e| {
             let at =
                 e.location().map_or(format!("{line}"), |l| format!("{}:{}", line + l.line() - 1, l.column()));
