@@ -59,6 +59,8 @@ pub struct Document {
     pub name: String,
     /// True for Helm hooks (`helm.sh/hook` annotation): printed after the rest.
     pub is_hook: bool,
+    /// The document parsed (a mapping), for later stages such as `diff`.
+    pub value: Value,
 }
 
 /// Splits, checks and orders the documents of `files` (which come sorted by path).
@@ -145,17 +147,22 @@ fn parse(source: &str, text: &str, first_line: usize) -> Result<Option<Document>
             crate::yaml::kind_name(&value)
         );
     }
+    let api_version = field(&["apiVersion"]).ok_or_else(|| missing("apiVersion"))?;
+    let kind = field(&["kind"]).ok_or_else(|| missing("kind"))?;
+    let name = field(&["metadata", "name"]).ok_or_else(|| missing("metadata.name"))?;
+    let is_hook = value
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .and_then(|a| a.get("helm.sh/hook"))
+        .is_some();
     Ok(Some(Document {
         source: source.to_string(),
         text: text.to_string(),
-        api_version: field(&["apiVersion"]).ok_or_else(|| missing("apiVersion"))?,
-        kind: field(&["kind"]).ok_or_else(|| missing("kind"))?,
-        name: field(&["metadata", "name"]).ok_or_else(|| missing("metadata.name"))?,
-        is_hook: value
-            .get("metadata")
-            .and_then(|m| m.get("annotations"))
-            .and_then(|a| a.get("helm.sh/hook"))
-            .is_some(),
+        api_version,
+        kind,
+        name,
+        is_hook,
+        value,
     }))
 }
 

@@ -96,6 +96,7 @@ mod tests {
             kind: "ConfigMap".into(),
             name: name.into(),
             is_hook: false,
+            value: serde_yaml::Value::Null,
         }
     }
 

@@ -54,10 +54,12 @@ pub fn package(dir: &Path, dest: &Path, options: &Options) -> Result<Packaged> {
 
 /// The archive of the chart in `dir`: its file name and its bytes.
 pub fn archive(dir: &Path, options: &Options) -> Result<(String, Vec<u8>)> {
-    let chart = Chart::load(dir)?;
     if dir.is_file() {
         bail!("{}: already an archive; package a chart directory", dir.display());
     }
+    // Loading first validates the chart and its dependencies; the archive is built from
+    // the source files, read again with their execute bits.
+    let chart = Chart::load(dir)?;
     let mut entries = BTreeMap::new();
     collect(dir, "", &mut entries, &mut Vec::new())?;
     let chart_yaml = chart_yaml(&chart, options)?;

@@ -45,15 +45,14 @@ pub fn check_aliases(text: &str) -> Result<()> {
     }
     let count = std::cell::Cell::new(0);
     for document in serde_yaml::Deserializer::from_str(text) {
-        let counted = serde::de::DeserializeSeed::deserialize(NodeCounter(&count), document);
-        if counted.is_err() && count.get() > MAX_EXPANDED_NODES {
-            return Err(anyhow!(
-                "the YAML expands to more than {MAX_EXPANDED_NODES} nodes through its aliases (`*name` references to `&name` anchors); refusing it"
-            ));
+        if serde::de::DeserializeSeed::deserialize(NodeCounter(&count), document).is_err() {
+            break;
         }
-        if counted.is_err() {
-            return Ok(());
-        }
+    }
+    if count.get() > MAX_EXPANDED_NODES {
+        return Err(anyhow!(
+            "the YAML expands to more than {MAX_EXPANDED_NODES} nodes through its aliases (`*name` references to `&name` anchors); refusing it"
+        ));
     }
     Ok(())
 }

@@ -60,18 +60,12 @@ fn load_files(shown: &Path, files: Vec<(String, Vec<u8>)>, budget: &mut u64) -> 
         }
     }
     own.sort_by(|a, b| a.0.cmp(&b.0));
-    let chart_yaml_path = shown.join("Chart.yaml");
     let chart_yaml = match own.iter().find(|(path, _)| path == "Chart.yaml") {
-        Some((_, bytes)) => utf8(bytes.clone(), &chart_yaml_path)?,
+        Some((_, bytes)) => utf8(bytes.clone(), &shown.join("Chart.yaml"))?,
         None => bail!("{}: Chart.yaml is missing", shown.display()),
     };
-    let meta =
-        Metadata::parse(&chart_yaml).with_context(|| format!("invalid {}", chart_yaml_path.display()))?;
-    let mut chart = empty_chart(meta, shown, chart_yaml);
-    sort_files(&mut chart, own, shown)?;
-    if chart.meta.is_library() {
-        chart.templates.retain(|t| !t.is_rendered());
-    }
+    let meta = parse_metadata(&chart_yaml, shown)?;
+    let mut chart = assemble(shown, chart_yaml, meta, own)?;
     let mut vendored = Vec::new();
     for (name, files) in sub_dirs {
         vendored.push(load_files(&shown.join("charts").join(name), files, budget)?);
@@ -86,8 +80,14 @@ fn load_files(shown: &Path, files: Vec<(String, Vec<u8>)>, budget: &mut u64) -> 
     Ok(chart)
 }
 
-fn empty_chart(meta: Metadata, dir: &Path, chart_yaml: String) -> Chart {
-    Chart {
+fn parse_metadata(chart_yaml: &str, dir: &Path) -> Result<Metadata> {
+    Metadata::parse(chart_yaml).with_context(|| format!("invalid {}", dir.join("Chart.yaml").display()))
+}
+
+/// A chart (without subcharts yet) from its metadata and its files: values, templates
+/// (only partials for a library chart) and the other files.
+fn assemble(dir: &Path, chart_yaml: String, meta: Metadata, files: Vec<(String, Vec<u8>)>) -> Result<Chart> {
+    let mut chart = Chart {
         meta,
         dir: dir.to_path_buf(),
         chart_yaml,
@@ -96,7 +96,12 @@ fn empty_chart(meta: Metadata, dir: &Path, chart_yaml: String) -> Chart {
         templates: Vec::new(),
         files: Default::default(),
         subcharts: Vec::new(),
+    };
+    sort_files(&mut chart, files, dir)?;
+    if chart.meta.is_library() {
+        chart.templates.retain(|t| !t.is_rendered());
     }
+    Ok(chart)
 }
 
 /// Loads the chart at `dir`; `stack` holds the charts being loaded above it, to catch
@@ -118,17 +123,11 @@ pub(super) fn load_dir(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
 }
 
 fn load_root(dir: &Path, root: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
-    let chart_yaml_path = dir.join("Chart.yaml");
-    let chart_yaml = read_text(&root.join("Chart.yaml"), &chart_yaml_path)?;
-    let meta =
-        Metadata::parse(&chart_yaml).with_context(|| format!("invalid {}", chart_yaml_path.display()))?;
+    let chart_yaml = read_text(&root.join("Chart.yaml"), &dir.join("Chart.yaml"))?;
+    let meta = parse_metadata(&chart_yaml, dir)?;
     let ignore = read_ignore(dir, root)?;
     let walked = walk(dir, root, &ignore)?.into_iter().map(|f| (f.path, f.bytes)).collect();
-    let mut chart = empty_chart(meta, dir, chart_yaml);
-    sort_files(&mut chart, walked, dir)?;
-    if chart.meta.is_library() {
-        chart.templates.retain(|t| !t.is_rendered());
-    }
+    let mut chart = assemble(dir, chart_yaml, meta, walked)?;
     chart.subcharts = load_subcharts(&chart, root, &ignore, stack)?;
     Ok(chart)
 }

@@ -1,7 +1,9 @@
 //! `rudder diff`: renders each environment asked for, loads its baseline, compares,
 //! prints the report, and optionally replaces the baseline.
 
-use super::{Request, Setup, baseline_path, read_stdin_if_needed, render_documents, setup};
+use super::{
+    Request, Setup, baseline_path, read_stdin_if_needed, render_documents, setup, values_read_stdin,
+};
 use crate::cli::{ColorChoice, DiffArgs, DiffFormat};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -35,7 +37,7 @@ enum Baseline {
 pub fn run(args: DiffArgs) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let stdin = read_stdin_if_needed(&args.values)?;
-    let baseline = baseline(&args, &cwd, &stdin)?;
+    let baseline = baseline(&args, &cwd)?;
     let project = Project::find(&cwd)?;
     let envs: Vec<Option<String>> = if args.all_envs {
         let project = project.as_ref().with_context(|| {
@@ -62,10 +64,10 @@ pub fn run(args: DiffArgs) -> Result<ExitCode> {
     Ok(if changed { ExitCode::from(CHANGES) } else { ExitCode::SUCCESS })
 }
 
-fn baseline(args: &DiffArgs, cwd: &Path, stdin: &str) -> Result<Baseline> {
+fn baseline(args: &DiffArgs, cwd: &Path) -> Result<Baseline> {
     if let Some(path) = &args.against {
         if path == Path::new("-") {
-            if !stdin.is_empty() || args.values.files.iter().any(|f| f == Path::new("-")) {
+            if values_read_stdin(&args.values) {
                 bail!("standard input cannot be both the baseline (--against -) and a values file");
             }
             if args.update {
@@ -156,7 +158,7 @@ fn load_baseline(
                     "nothing to compare with: pass --env NAME (to compare with its last render) or --against PATH"
                 );
             };
-            let path = baseline_path(new.project.as_ref(), env)?;
+            let path = baseline_path(new.project.as_ref(), env);
             let shown = path.display().to_string();
             if !path.exists() {
                 eprintln!("note: {shown} does not exist yet; every resource shows as added");
@@ -175,14 +177,9 @@ fn load_baseline(
         Baseline::Environment(other) => {
             let mut request = Request::here(args.chart.clone(), None, &args.values, stdin)?;
             request.env = Some(other);
-            let old = setup(request)?;
-            let documents = render_documents(&old, args.kube_version.as_deref(), &args.api_versions)
+            let resources = rendered_resources(request, args, namespace)
                 .with_context(|| format!("cannot render environment {other:?}"))?;
-            Ok(Loaded::new(
-                rudder::diff::from_documents(&documents, namespace)?,
-                format!("environment {other}"),
-                None,
-            ))
+            Ok(Loaded::new(resources, format!("environment {other}"), None))
         }
         Baseline::Revision(snapshot) => {
             let mut request =
@@ -201,12 +198,19 @@ fn load_baseline(
                 );
                 return Ok(Loaded::new(Vec::new(), shown, None));
             }
-            let old = setup(request).with_context(|| format!("cannot set up the render at {revision}"))?;
-            let documents = render_documents(&old, args.kube_version.as_deref(), &args.api_versions)
+            let resources = rendered_resources(request, args, namespace)
                 .with_context(|| format!("cannot render at {revision}"))?;
-            Ok(Loaded::new(rudder::diff::from_documents(&documents, namespace)?, shown, None))
+            Ok(Loaded::new(resources, shown, None))
         }
     }
+}
+
+/// A baseline that is itself a render (another environment, or a revision); documents
+/// without a namespace count in the new render's `namespace`.
+fn rendered_resources(request: Request, args: &DiffArgs, namespace: &str) -> Result<Vec<Resource>> {
+    let old = setup(request)?;
+    let documents = render_documents(&old, args.kube_version.as_deref(), &args.api_versions)?;
+    rudder::diff::from_documents(&documents, namespace)
 }
 
 fn write_report(reports: &[Report], args: &DiffArgs) -> Result<()> {

@@ -144,23 +144,26 @@ fn render_documents(
     rudder::manifest::documents(&files)
 }
 
-/// Reads standard input when a flag names it (`-f -`, `--set-file k=-`), once.
+/// True if a value flag reads standard input (`-f -`, `--set-file k=-`).
+fn values_read_stdin(args: &ValueArgs) -> bool {
+    args.files.iter().any(|f| f == Path::new("-")) || args.set_file.iter().any(|s| s.ends_with("=-"))
+}
+
+/// Reads standard input once, when a value flag names it.
 fn read_stdin_if_needed(args: &ValueArgs) -> Result<String> {
-    let wants =
-        args.files.iter().any(|f| f == Path::new("-")) || args.set_file.iter().any(|s| s.ends_with("=-"));
     let mut text = String::new();
-    if wants {
+    if values_read_stdin(args) {
         std::io::stdin().read_to_string(&mut text).context("cannot read standard input")?;
     }
     Ok(text)
 }
 
 /// Where environment `env`'s last render is kept.
-fn baseline_path(project: Option<&Project>, env: &str) -> Result<PathBuf> {
-    Ok(match project {
+fn baseline_path(project: Option<&Project>, env: &str) -> PathBuf {
+    match project {
         Some(project) => relative_to_cwd(&project.rendered_path(env)),
         None => Path::new(rudder::project::DEFAULT_RENDERED_DIR).join(format!("{env}.yaml")),
-    })
+    }
 }
 
 fn render(args: RenderArgs) -> Result<()> {
@@ -175,7 +178,7 @@ fn render(args: RenderArgs) -> Result<()> {
     let documents = render_documents(&setup, args.kube_version.as_deref(), &args.api_versions)?;
     let documents = rudder::output::show_only(documents, &args.show_only)?;
     if args.write {
-        let path = baseline_path(setup.project.as_ref(), &setup.environment.name)?;
+        let path = baseline_path(setup.project.as_ref(), &setup.environment.name);
         let mut bytes = Vec::new();
         rudder::output::write_stream(&documents, &mut bytes)?;
         rudder::atomic::write(&path, &bytes)?;

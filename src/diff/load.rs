@@ -8,14 +8,12 @@ use serde_yaml::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The resources of a render. Documents without a namespace belong to `namespace`.
+/// The resources of a render (already parsed by `manifest`). Documents without a
+/// namespace belong to `namespace`.
 pub fn from_documents(documents: &[Document], namespace: &str) -> Result<Vec<Resource>> {
     let mut resources = Vec::with_capacity(documents.len());
     for document in documents {
-        crate::yaml::check_aliases(&document.text).with_context(|| document.source.clone())?;
-        let value: Value = serde_yaml::from_str(&document.text)
-            .with_context(|| format!("{}: cannot parse the rendered document", document.source))?;
-        resources.extend(resources_of(value, &document.source, namespace)?);
+        resources.extend(resources_of(document.value.clone(), &document.source, namespace)?);
     }
     Ok(resources)
 }

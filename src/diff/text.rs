@@ -55,8 +55,6 @@ pub fn summary_line(report: &Report) -> String {
 /// The unified diff of an entry's two versions, with `context` lines around changes;
 /// without the `---`/`+++` file header. Every line ends with a newline.
 pub fn unified(entry: &Entry, context: usize, palette: Palette) -> String {
-    let mut out = String::new();
-    let diff = TextDiff::from_lines(&entry.old_text, &entry.new_text);
     let prefix_whole =
         |text: &str, tag| text.lines().map(|line| palette.line(tag, line) + "\n").collect::<String>();
     match entry.change {
@@ -64,6 +62,8 @@ pub fn unified(entry: &Entry, context: usize, palette: Palette) -> String {
         Change::Removed => return prefix_whole(&entry.old_text, ChangeTag::Delete),
         Change::Changed => {}
     }
+    let mut out = String::new();
+    let diff = TextDiff::from_lines(&entry.old_text, &entry.new_text);
     for hunk in diff.unified_diff().context_radius(context).iter_hunks() {
         out.push_str(&palette.paint("36", &hunk.header().to_string()));
         out.push('\n');
