@@ -2,6 +2,7 @@
 //! (`apiVersion`, `kind`, `metadata.name`), then put in Helm's install order.
 
 use crate::render::RenderedFile;
+use crate::yaml::Schema;
 use anyhow::{Result, anyhow, bail};
 use serde_yaml::Value;
 
@@ -115,9 +116,9 @@ fn push_piece<'t>(pieces: &mut Vec<(usize, &'t str)>, text: &'t str, start: usiz
 
 /// Parses and checks one document; one that holds only comments is dropped (`None`).
 fn parse(source: &str, text: &str, first_line: usize) -> Result<Option<Document>> {
-    crate::yaml::check_aliases(text)
-        .map_err(|e| anyhow!("{source}: the document at rendered line {first_line}: {e}"))?;
-    let value: Value = serde_yaml::from_str(text).map_err(|e| {
+    // Parsed as printed (`text` and a line break): what kubectl reads from the stream.
+    let printed = format!("{text}\n");
+    let value = crate::yaml::parse_document(&printed, Schema::Kube).map_err(|e| {
         let line = e.location().map(|l| first_line + l.line() - 1);
         let shown = line.map(|l| format!(" (rendered line {l})")).unwrap_or_default();
         // The offending line helps, but never when it could hold a Secret's value.

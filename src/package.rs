@@ -77,7 +77,7 @@ fn chart_yaml(chart: &Chart, options: &Options) -> Result<String> {
     if options.version.is_none() && options.app_version.is_none() {
         return Ok(chart.chart_yaml.clone());
     }
-    let mut map = crate::yaml::parse_mapping(&chart.chart_yaml)?;
+    let mut map = crate::yaml::parse_mapping(&chart.chart_yaml, crate::yaml::Schema::Core)?;
     if let Some(version) = &options.version {
         semver::Version::parse(version)
             .map_err(|e| anyhow!("--version {version:?} is not a semantic version: {e}"))?;

@@ -151,7 +151,7 @@ fn sort_files(chart: &mut Chart, walked: Vec<(String, Vec<u8>)>, dir: &Path) -> 
             "Chart.yaml" | "Chart.lock" | "values.schema.json" => {}
             "values.yaml" => {
                 let text = utf8(bytes, &shown)?;
-                chart.values = crate::yaml::parse_mapping(&text)
+                chart.values = crate::yaml::parse_mapping(&text, crate::yaml::Schema::Kube)
                     .with_context(|| format!("invalid {}", shown.display()))?;
                 chart.values_yaml = text;
             }
@@ -340,10 +340,20 @@ fn resolve_subcharts(
         };
         check_version(dep, &chart, parent)?;
         chart.meta.name = dep.key().to_string();
-        subcharts.push(Subchart { chart, condition: dep.condition.clone(), tags: dep.tags.clone() });
+        subcharts.push(Subchart {
+            chart,
+            condition: dep.condition.clone(),
+            tags: dep.tags.clone(),
+            listed: true,
+        });
     }
     vendored.retain(|c| !parent.meta.dependencies.iter().any(|dep| dep.name == c.meta.name));
-    subcharts.extend(vendored.into_iter().map(|chart| Subchart { chart, condition: None, tags: Vec::new() }));
+    subcharts.extend(vendored.into_iter().map(|chart| Subchart {
+        chart,
+        condition: None,
+        tags: Vec::new(),
+        listed: false,
+    }));
     Ok(subcharts)
 }
 

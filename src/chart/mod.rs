@@ -70,6 +70,10 @@ pub struct Subchart {
     pub condition: Option<String>,
     /// Tag names looked up under the top-level `tags:` values.
     pub tags: Vec<String>,
+    /// True if the parent's `Chart.yaml` lists it under `dependencies` (false for a
+    /// chart that is only in `charts/`). Helm pre-merges the defaults of a chart that has
+    /// listed dependencies, which decides some `null` and `global` outcomes.
+    pub listed: bool,
 }
 
 /// Reads a text file with the chart size limit ([`MAX_FILE_SIZE`]), dropping a UTF-8 BOM;

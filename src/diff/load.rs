@@ -2,7 +2,8 @@
 //! from a multi-document YAML file, a directory of them, or standard input.
 
 use super::{Resource, ResourceId};
-use crate::manifest::{Document, split};
+use crate::manifest::Document;
+use crate::yaml::Schema;
 use anyhow::{Context, Result, anyhow, bail};
 use serde_yaml::Value;
 use std::collections::BTreeMap;
@@ -18,22 +19,24 @@ pub fn from_documents(documents: &[Document], namespace: &str) -> Result<Vec<Res
     Ok(resources)
 }
 
-/// The resources of a YAML stream read from `origin` (a file name or `<stdin>`).
-/// `List` kinds are opened into their items; empty and comment-only documents are
-/// skipped. Errors name `origin:line` and never quote the document.
+/// The resources of a YAML stream read from `origin` (a file name or `<stdin>`), each
+/// document parsed as kubectl parses it (see [`crate::yaml::split_stream`]). `List` kinds
+/// are opened into their items; empty and comment-only documents are skipped. Errors
+/// name `origin:line` and never quote the document.
 pub fn parse_stream(text: &str, origin: &str, namespace: &str) -> Result<Vec<Resource>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut resources = Vec::new();
-    for (line, piece) in split(text) {
-        crate::yaml::check_aliases(piece).with_context(|| format!("{origin}:{line}"))?;
-        let value: Value = serde_yaml::from_str(piece).map_err(|e| {
-            let at =
-                e.location().map_or(format!("{line}"), |l| format!("{}:{}", line + l.line() - 1, l.column()));
+    for (start, piece) in crate::yaml::split_stream(text) {
+        let value = crate::yaml::parse_document(piece, Schema::Kube).map_err(|e| {
+            let at = e
+                .location()
+                .map_or(format!("{start}"), |l| format!("{}:{}", start + l.line() - 1, l.column()));
             anyhow!("{origin}:{at}: not valid YAML: {}", crate::yaml::error_message(&e))
         })?;
         if value.is_null() {
             continue;
         }
+        let blank_lines = piece.len() - piece.trim_start().len();
+        let line = start + piece[..blank_lines].matches('\n').count();
         resources.extend(resources_of(value, &format!("{origin}:{line}"), namespace)?);
     }
     Ok(resources)

@@ -59,9 +59,8 @@ fn to_json(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
 
 /// Parses a YAML string; invalid YAML is an error (Helm returns an `Error` key instead).
 fn from_yaml(text: &str, _: Kwargs, _: &State) -> TeraResult<Value> {
-    crate::yaml::check_aliases(text).map_err(|e| message(format!("from_yaml: {e}")))?;
-    let value: serde_yaml::Value =
-        serde_yaml::from_str(text).map_err(|e| message(format!("from_yaml: {e}")))?;
+    let value = crate::yaml::parse_document(text, crate::yaml::Schema::Kube)
+        .map_err(|e| message(format!("from_yaml: {e}")))?;
     Ok(Value::from_serializable(&value))
 }
 

@@ -1,103 +1,188 @@
-//! Helm's two merge rules: `merge_maps` for layering user values files (maps recurse,
-//! everything else replaces), and `coalesce` for filling user values with chart defaults
-//! (the user wins, a user `null` deletes the default, `global` flows down).
+//! Helm v4's `CoalesceValues`, step for step (pkg/chart/common/util/coalesce.go at
+//! v4.1.4): the user's values are authoritative, chart defaults fill the gaps, a user
+//! `null` deletes a default, `global` flows down.
+//!
+//! What Helm does before it (`ProcessDependencies`) is part of the result too: a chart
+//! whose `Chart.yaml` lists enabled dependencies has its defaults replaced by
+//! `MergeValues` of itself and those dependencies (nulls kept), so a subchart's own
+//! `null` defaults are deleted by the final coalesce and its `global` defaults reach
+//! the pre-merged tree. [`Tree::new`] builds those effective defaults.
+//!
+//! Keys come out in the defaults' order, then the user's own keys in theirs (Helm's maps
+//! have no order; this keeps `rudder values` close to the charts' `values.yaml`).
 
 use crate::chart::Chart;
 use anyhow::{Result, bail};
 use serde_yaml::{Mapping, Value};
 use std::collections::BTreeSet;
 
-/// Merges `overlay` into `base`: maps merge recursively; lists, scalars and `null`
-/// replace.
-pub fn merge_maps(base: &mut Mapping, overlay: Mapping) {
-    for (key, value) in overlay {
-        match (base.get_mut(&key), value) {
-            (Some(Value::Mapping(existing)), Value::Mapping(incoming)) => merge_maps(existing, incoming),
-            (Some(slot), value) => *slot = value,
-            (None, value) => {
-                base.insert(key, value);
+/// A chart as coalescing sees it: its defaults and its enabled subcharts.
+pub struct Tree<'c> {
+    name: &'c str,
+    values: std::borrow::Cow<'c, Mapping>,
+    subcharts: Vec<Tree<'c>>,
+}
+
+impl<'c> Tree<'c> {
+    /// The chart tree without the subcharts at the value paths in `disabled`; with
+    /// `pre_merge`, defaults as Helm's `ProcessDependencies` leaves them.
+    pub fn new(chart: &'c Chart, disabled: &BTreeSet<String>, pre_merge: bool) -> Result<Tree<'c>> {
+        Self::at(chart, "", disabled, pre_merge)
+    }
+
+    fn at(chart: &'c Chart, prefix: &str, disabled: &BTreeSet<String>, pre_merge: bool) -> Result<Tree<'c>> {
+        let mut subcharts = Vec::new();
+        let mut listed = false;
+        for sub in &chart.subcharts {
+            let path = super::join(prefix, sub.chart.name());
+            if disabled.contains(&path) {
+                continue;
             }
+            listed |= sub.listed;
+            subcharts.push(Tree::at(&sub.chart, &path, disabled, pre_merge)?);
         }
+        let mut tree =
+            Tree { name: chart.name(), values: std::borrow::Cow::Borrowed(&chart.values), subcharts };
+        if pre_merge && listed {
+            let mut merged = Mapping::new();
+            coalesce(&tree, &mut merged, true)?;
+            tree.values = std::borrow::Cow::Owned(merged);
+        }
+        Ok(tree)
+    }
+
+    /// The subchart named `name`, if enabled.
+    pub fn subchart(&self, name: &str) -> Option<&Tree<'c>> {
+        self.subcharts.iter().find(|s| s.name == name)
+    }
+
+    /// The chart's (effective) defaults.
+    pub fn values(&self) -> &Mapping {
+        &self.values
     }
 }
 
-/// Fills `dest` (the user's values for `chart`) with the chart's defaults, then each
-/// enabled subchart's, under the subchart's name. `disabled` holds value paths of
-/// subcharts to leave out.
-pub fn coalesce(chart: &Chart, dest: &mut Mapping, disabled: &BTreeSet<String>) -> Result<()> {
-    coalesce_at(chart, dest, "", disabled)
+/// `coalesce`: the chart's defaults into `dest`, then each subchart's under its name.
+/// `merge` keeps `null`s (Helm's `MergeValues`) instead of letting them delete.
+pub fn coalesce(tree: &Tree, dest: &mut Mapping, merge: bool) -> Result<()> {
+    coalesce_values(tree, dest, merge);
+    coalesce_subcharts(tree, dest, merge)
 }
 
-fn coalesce_at(chart: &Chart, dest: &mut Mapping, prefix: &str, disabled: &BTreeSet<String>) -> Result<()> {
-    fill_defaults(dest, &chart.values, true);
-    let globals = dest.get("global").and_then(Value::as_mapping).cloned();
-    for sub in &chart.subcharts {
-        let name = sub.chart.name();
-        let path = if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
-        if disabled.contains(&path) {
-            continue;
-        }
-        let slot = match dest.get_mut(name) {
-            Some(slot) => slot,
-            None => {
-                dest.insert(Value::String(name.to_string()), Value::Mapping(Mapping::new()));
-                dest.get_mut(name).expect("just inserted")
-            }
-        };
-        if slot.is_null() {
-            *slot = Value::Mapping(Mapping::new());
-        }
-        let Value::Mapping(sub_values) = slot else {
+fn coalesce_subcharts(tree: &Tree, dest: &mut Mapping, merge: bool) -> Result<()> {
+    for sub in &tree.subcharts {
+        let name = sub.name;
+        let slot =
+            dest.entry(Value::String(name.to_string())).or_insert_with(|| Value::Mapping(Mapping::new()));
+        if !slot.is_mapping() {
             bail!(
-                "type mismatch on {path}: the values for subchart {name:?} must be a map, found {}",
+                "type mismatch on {name}: the values for subchart {name:?} must be a map, found {}",
                 crate::yaml::kind_name(slot)
             );
-        };
-        push_globals(sub_values, globals.as_ref());
-        coalesce_at(&sub.chart, sub_values, &path, disabled)?;
+        }
+        let Value::Mapping(mut sub_values) = std::mem::take(slot) else { unreachable!("checked") };
+        coalesce_globals(&mut sub_values, dest);
+        coalesce(sub, &mut sub_values, merge)?;
+        dest.insert(Value::String(name.to_string()), Value::Mapping(sub_values));
     }
     Ok(())
 }
 
-/// The parent's `global` map wins over the subchart's own `global` values.
-fn push_globals(sub_values: &mut Mapping, parent: Option<&Mapping>) {
+/// `coalesceGlobals`: the parent's `global` entries into the subchart's; the parent's
+/// maps win over the subchart's and are filled from them, scalars replace. A `global`
+/// that is not a map on either side leaves the subchart's as it is.
+fn coalesce_globals(sub_values: &mut Mapping, parent: &Mapping) {
     let mut globals = match sub_values.get("global") {
+        None => Mapping::new(),
         Some(Value::Mapping(own)) => own.clone(),
-        _ => Mapping::new(),
+        Some(_) => return,
     };
-    if let Some(parent) = parent {
-        merge_maps(&mut globals, parent.clone());
-    }
-    match sub_values.get_mut("global") {
-        Some(slot) => *slot = Value::Mapping(globals),
-        None => {
-            sub_values.insert(Value::String("global".into()), Value::Mapping(globals));
+    let parent_globals = match parent.get("global") {
+        None => None,
+        Some(Value::Mapping(globals)) => Some(globals),
+        Some(_) => return,
+    };
+    for (key, value) in parent_globals.into_iter().flatten() {
+        match (value, globals.get(key)) {
+            (Value::Mapping(theirs), None) => {
+                globals.insert(key.clone(), Value::Mapping(theirs.clone()));
+            }
+            (Value::Mapping(_), Some(other)) if !other.is_mapping() => {}
+            (Value::Mapping(theirs), Some(Value::Mapping(own))) => {
+                let mut winner = theirs.clone();
+                coalesce_tables(&mut winner, own, true);
+                globals.insert(key.clone(), Value::Mapping(winner));
+            }
+            (_, Some(Value::Mapping(_))) => {}
+            (scalar, _) => {
+                globals.insert(key.clone(), scalar.clone());
+            }
         }
     }
+    sub_values.insert(Value::String("global".into()), Value::Mapping(globals));
 }
 
-/// Copies each default missing from `dest`; recurses where both are maps; deletes keys
-/// the user set to `null` (a nested `null` over a `null` default stays, as in Helm 4.1).
-/// Keys come out in the defaults' order, then the user's own keys in theirs.
-fn fill_defaults(dest: &mut Mapping, defaults: &Mapping, top_level: bool) {
-    let mut user = std::mem::take(dest);
+/// `coalesceValues`: the chart's own defaults under the user's values in `dest`.
+fn coalesce_values(tree: &Tree, dest: &mut Mapping, merge: bool) {
+    let defaults = tree.values();
     for (key, default) in defaults {
-        let value = match user.get_mut(key).map(std::mem::take) {
-            None => default.clone(),
-            Some(Value::Null) if top_level || !default.is_null() => continue,
-            Some(Value::Mapping(mut mine)) => {
-                if let Value::Mapping(default) = default {
-                    fill_defaults(&mut mine, default, false);
-                }
-                Value::Mapping(mine)
+        match dest.get_mut(key) {
+            None => {
+                dest.insert(key.clone(), default.clone());
             }
-            Some(mine) => mine,
-        };
-        dest.insert(key.clone(), value);
+            Some(Value::Null) if !merge => {
+                dest.shift_remove(key);
+            }
+            Some(Value::Mapping(mine)) => {
+                if let Value::Mapping(default) = default {
+                    let is_subchart = key.as_str().is_some_and(|k| tree.subchart(k).is_some());
+                    coalesce_tables(mine, default, merge || is_subchart);
+                }
+            }
+            Some(_) => {}
+        }
     }
-    for (key, value) in user {
-        if !defaults.contains_key(&key) {
-            dest.insert(key, value);
+    keep_defaults_order(dest, defaults);
+}
+
+/// `coalesceTablesFullKey`: `src` under `dst`, which wins. Without `merge`, a `null` in
+/// `dst` over a non-null in `src` deletes the key; otherwise `null`s stay.
+fn coalesce_tables(dst: &mut Mapping, src: &Mapping, merge: bool) {
+    for (key, value) in src {
+        match dst.get_mut(key) {
+            None => {
+                dst.insert(key.clone(), value.clone());
+            }
+            Some(Value::Null) => {
+                if !merge && !value.is_null() {
+                    dst.shift_remove(key);
+                }
+            }
+            Some(Value::Mapping(mine)) => {
+                if let Value::Mapping(theirs) = value {
+                    coalesce_tables(mine, theirs, merge);
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    keep_defaults_order(dst, src);
+}
+
+/// Reorders `map`: the keys of `defaults` first, in their order, then the rest.
+fn keep_defaults_order(map: &mut Mapping, defaults: &Mapping) {
+    if map.keys().zip(defaults.keys()).all(|(a, b)| a == b) && map.len() >= defaults.len() {
+        return;
+    }
+    let mut rest = std::mem::take(map);
+    for key in defaults.keys() {
+        if let Some(value) = rest.get_mut(key) {
+            map.insert(key.clone(), std::mem::take(value));
+        }
+    }
+    for (key, value) in rest {
+        if !map.contains_key(&key) {
+            map.insert(key, value);
         }
     }
 }
@@ -107,25 +192,38 @@ mod tests {
     use super::*;
 
     fn map(text: &str) -> Mapping {
-        serde_yaml::from_str(text).unwrap()
+        crate::yaml::parse_mapping(text, crate::yaml::Schema::Kube).unwrap()
+    }
+
+    fn chart(values: &str) -> Chart {
+        Chart {
+            meta: crate::chart::Metadata::parse("apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap(),
+            dir: Default::default(),
+            chart_yaml: String::new(),
+            values_yaml: values.to_string(),
+            values: map(values),
+            templates: Vec::new(),
+            files: Default::default(),
+            subcharts: Vec::new(),
+        }
     }
 
     fn filled(user: &str, defaults: &str) -> Mapping {
+        let chart = chart(defaults);
+        let tree = Tree::new(&chart, &BTreeSet::new(), true).unwrap();
         let mut dest = map(user);
-        fill_defaults(&mut dest, &map(defaults), true);
+        coalesce(&tree, &mut dest, false).unwrap();
         dest
     }
 
     #[test]
-    fn merge_maps_recurses_into_maps_and_replaces_the_rest() {
-        let mut base = map("a: {b: 1, c: [1, 2]}\nd: 1\n");
-        merge_maps(&mut base, map("a: {c: [9], e: null}\nd: {x: 1}\n"));
-        assert_eq!(base, map("a: {b: 1, c: [9], e: null}\nd: {x: 1}\n"));
-    }
-
-    #[test]
-    fn user_values_win_and_defaults_fill_gaps() {
-        assert_eq!(filled("a: {b: 2}", "a: {b: 1, c: 3}\nd: 4"), map("a: {b: 2, c: 3}\nd: 4"));
+    fn user_values_win_and_defaults_fill_gaps_in_the_defaults_order() {
+        assert_eq!(filled("a: {b: 2}\nz: 1", "d: 4\na: {b: 1, c: 3}"), map("d: 4\na: {b: 2, c: 3}\nz: 1"));
+        let out = filled("z: 1\na: {x: 2, b: 2}", "d: 4\na: {b: 1, c: 3}");
+        let keys: Vec<&str> = out.keys().filter_map(Value::as_str).collect();
+        assert_eq!(keys, ["d", "a", "z"]);
+        let inner: Vec<&str> = out["a"].as_mapping().unwrap().keys().filter_map(Value::as_str).collect();
+        assert_eq!(inner, ["b", "c", "x"]);
     }
 
     #[test]
@@ -140,7 +238,7 @@ mod tests {
 
     #[test]
     fn user_null_without_a_default_is_kept() {
-        assert_eq!(filled("x: null\nb: {y: null}", "b: {d: 3}"), map("x: null\nb: {y: null, d: 3}"));
+        assert_eq!(filled("x: null\nb: {y: null}", "b: {d: 3}"), map("b: {d: 3, y: null}\nx: null"));
     }
 
     #[test]
@@ -157,5 +255,27 @@ mod tests {
     fn scalars_and_maps_do_not_mix() {
         assert_eq!(filled("top: 5\nn: {m: 1}", "top: {a: 1}\nn: {m: {deep: 1}}"), map("top: 5\nn: {m: 1}"));
         assert_eq!(filled("keep: {a: 1}", "keep: 1"), map("keep: {a: 1}"));
+    }
+
+    #[test]
+    fn merging_keeps_nulls() {
+        let chart = chart("a: 1\nb: {c: 2}");
+        let tree = Tree::new(&chart, &BTreeSet::new(), false).unwrap();
+        let mut dest = map("a: null\nb: {c: null}");
+        coalesce(&tree, &mut dest, true).unwrap();
+        assert_eq!(dest, map("a: null\nb: {c: null}"));
+    }
+
+    #[test]
+    fn globals_flow_down_with_the_parents_winning() {
+        let mut sub = map("global: {g1: sub, own: 1, m: {a: 1, b: 1}}");
+        coalesce_globals(&mut sub, &map("global: {g1: parent, m: {b: 2}}"));
+        assert_eq!(sub, map("global: {g1: parent, own: 1, m: {b: 2, a: 1}}"));
+        let mut sub = map("global: 5");
+        coalesce_globals(&mut sub, &map("global: {g: 1}"));
+        assert_eq!(sub, map("global: 5"), "a scalar global is left alone");
+        let mut sub = map("{}");
+        coalesce_globals(&mut sub, &map("global: 5"));
+        assert_eq!(sub, map("{}"), "a scalar parent global is skipped");
     }
 }

@@ -9,10 +9,11 @@
 mod coalesce;
 mod set;
 
-pub use coalesce::{coalesce, merge_maps};
+pub use crate::yaml::merge_maps;
+pub use coalesce::{Tree, coalesce};
 pub use set::{MAX_INDEX, MAX_NESTED_LEVEL, SetKind};
 
-use crate::chart::Chart;
+use crate::chart::{Chart, Subchart};
 use anyhow::{Context, Result};
 use serde_yaml::{Mapping, Value};
 use std::collections::BTreeSet;
@@ -37,6 +38,8 @@ pub struct Values {
     pub root: Mapping,
     /// Value paths (`sub` or `sub.nested`) of the subcharts that are switched off.
     pub disabled: BTreeSet<String>,
+    /// What Helm would have warned about, for the user to see.
+    pub warnings: Vec<String>,
 }
 
 impl Values {
@@ -64,8 +67,8 @@ pub fn user_values(options: &ValueOptions, stdin: &mut dyn Read) -> Result<Mappi
         } else {
             (crate::chart::read_text(path)?, path.display().to_string())
         };
-        let map =
-            crate::yaml::parse_mapping(&text).with_context(|| format!("invalid values file {shown}"))?;
+        let map = crate::yaml::parse_mapping(&text, crate::yaml::Schema::Kube)
+            .with_context(|| format!("invalid values file {shown}"))?;
         merge_maps(&mut values, map);
     }
     apply_all(&mut values, &options.set_json, "--set-json", || SetKind::Json)?;
@@ -96,50 +99,81 @@ fn apply_all(
     Ok(())
 }
 
-/// Coalesces `user` values with the chart tree's defaults and works out which subcharts
-/// conditions and tags switch off (evaluated on the values coalesced with every
-/// subchart, as Helm does, then coalesced again without the disabled ones).
+/// Coalesces `user` values with the chart tree's defaults as Helm v4 does: conditions
+/// and tags are evaluated on the values coalesced with every subchart, then the enabled
+/// charts' defaults are pre-merged (`ProcessDependencies`) and coalesced under the
+/// user's values (`CoalesceValues`).
 pub fn resolve(chart: &Chart, user: Mapping) -> Result<Values> {
     let mut everything = user.clone();
-    coalesce(chart, &mut everything, &BTreeSet::new())?;
-    let mut disabled = BTreeSet::new();
-    find_disabled(chart, &everything, "", &mut disabled);
+    coalesce(&Tree::new(chart, &BTreeSet::new(), false)?, &mut everything, false)?;
+    let mut found = Disabled::default();
+    let tags = everything.get("tags").and_then(Value::as_mapping).cloned().unwrap_or_default();
+    found.walk(chart, &everything, &tags, "");
     let mut root = user;
-    coalesce(chart, &mut root, &disabled)?;
-    Ok(Values { root, disabled })
+    coalesce(&Tree::new(chart, &found.paths, true)?, &mut root, false)?;
+    Ok(Values { root, disabled: found.paths, warnings: found.warnings })
 }
 
-fn find_disabled(chart: &Chart, top: &Mapping, prefix: &str, disabled: &mut BTreeSet<String>) {
-    for sub in &chart.subcharts {
-        let path = join(prefix, sub.chart.name());
-        if !is_enabled(sub, top, prefix) {
-            disabled.insert(path);
-            continue;
-        }
-        find_disabled(&sub.chart, top, &path, disabled);
-    }
+/// The subcharts that tags and conditions switch off, by value path.
+#[derive(Default)]
+struct Disabled {
+    paths: BTreeSet<String>,
+    warnings: Vec<String>,
 }
 
-/// Helm's rule: tags first (any `true` tag enables; otherwise any `false` disables),
-/// then the first condition path holding a boolean overrides.
-fn is_enabled(sub: &crate::chart::Subchart, top: &Mapping, prefix: &str) -> bool {
-    let mut enabled = true;
-    let tags = top.get("tags").and_then(Value::as_mapping);
-    let tag_values: Vec<bool> = sub
-        .tags
-        .iter()
-        .filter_map(|tag| tags.and_then(|t| t.get(tag.as_str())).and_then(Value::as_bool))
-        .collect();
-    if !tag_values.is_empty() {
-        enabled = tag_values.contains(&true);
-    }
-    let conditions = sub.condition.as_deref().unwrap_or("");
-    for condition in conditions.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-        if let Some(flag) = lookup(top, &join(prefix, condition)).and_then(Value::as_bool) {
-            return flag;
+impl Disabled {
+    /// `tags` is the top-level `tags` map as Helm sees it at this level: the user's and
+    /// root's, filled with each ancestor chart's own `tags` defaults.
+    fn walk(&mut self, chart: &Chart, top: &Mapping, tags: &Mapping, prefix: &str) {
+        for sub in &chart.subcharts {
+            let path = join(prefix, sub.chart.name());
+            if !self.is_enabled(chart, sub, top, tags, prefix) {
+                self.paths.insert(path);
+                continue;
+            }
+            let mut sub_tags = tags.clone();
+            if let Some(Value::Mapping(own)) = sub.chart.values.get("tags") {
+                for (key, value) in own {
+                    sub_tags.entry(key.clone()).or_insert_with(|| value.clone());
+                }
+            }
+            self.walk(&sub.chart, top, &sub_tags, &path);
         }
     }
-    enabled
+
+    /// Helm's rule: tags first (any `true` tag enables; otherwise any `false`
+    /// disables), then the first condition path holding a boolean overrides. The
+    /// condition is trimmed as a whole and split at commas, its paths not trimmed
+    /// (`"a.x, s.enabled"` never matches its second path, in Helm too: warned about).
+    fn is_enabled(
+        &mut self,
+        parent: &Chart,
+        sub: &Subchart,
+        top: &Mapping,
+        tags: &Mapping,
+        prefix: &str,
+    ) -> bool {
+        let mut enabled = true;
+        let tag_values: Vec<bool> =
+            sub.tags.iter().filter_map(|tag| tags.get(tag.as_str()).and_then(Value::as_bool)).collect();
+        if !tag_values.is_empty() {
+            enabled = tag_values.contains(&true);
+        }
+        let conditions = sub.condition.as_deref().unwrap_or("").trim();
+        for condition in conditions.split(',').filter(|c| !c.is_empty()) {
+            if condition.trim() != condition {
+                self.warnings.push(format!(
+                    "{}: the condition of dependency {:?} has the path {condition:?}, with spaces that Helm does not trim: it never matches",
+                    parent.dir.join("Chart.yaml").display(),
+                    sub.chart.name()
+                ));
+            }
+            if let Some(flag) = lookup(top, &join(prefix, condition)).and_then(Value::as_bool) {
+                return flag;
+            }
+        }
+        enabled
+    }
 }
 
 /// The value at a dotted path, if every step exists.

@@ -1,173 +1,12 @@
-//! YAML in and out: parsing values files into trees, and a YAML emitter that is safe
-//! for YAML 1.1 readers such as kubectl.
+//! The YAML writer: block-style YAML that is safe for YAML 1.1 readers such as kubectl.
 //!
-//! The emitter exists because serde_yaml writes `yes`, `on` or `007` unquoted, which
-//! Kubernetes tooling (YAML 1.1) reads back as booleans or octal numbers. Here every
-//! string that a YAML 1.1 or 1.2 reader could take for anything but a string is quoted,
-//! key order is kept, and lists are not indented under their key (as `helm template`).
+//! It exists because serde_yaml writes `yes`, `on` or `007` unquoted, which Kubernetes
+//! tooling (YAML 1.1) reads back as booleans or octal numbers. Here every string that a
+//! YAML 1.1 or 1.2 reader could take for anything but a string is quoted, key order is
+//! kept, and lists are not indented under their key (as `helm template`).
 
-use anyhow::{Result, anyhow};
 use serde_yaml::{Mapping, Value};
 use std::fmt::Write;
-
-/// Parses a YAML stream (several `---` documents are merged in order, as Helm v4 does)
-/// into one mapping. An empty stream or an all-`null` stream is an empty mapping.
-///
-/// Errors carry `line L column C`; callers add the file name.
-pub fn parse_mapping(text: &str) -> Result<Mapping> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    check_aliases(text)?;
-    let mut merged = Mapping::new();
-    for document in serde_yaml::Deserializer::from_str(text) {
-        let value: Value = serde::Deserialize::deserialize(document)?;
-        match value {
-            Value::Null => {}
-            Value::Mapping(map) => crate::values::merge_maps(&mut merged, map),
-            other => {
-                return Err(anyhow!("expected a mapping at the top level, found {}", kind_name(&other)));
-            }
-        }
-    }
-    Ok(merged)
-}
-
-/// Most nodes a YAML text may expand to through aliases. A 100 KB text can reference a
-/// 6,000-key anchor 6,000 times; expanded, that is 36 million nodes and gigabytes of
-/// memory (serde_yaml's own guard counts alias jumps, not nodes).
-pub const MAX_EXPANDED_NODES: usize = 1_000_000;
-
-/// Refuses a YAML text whose aliases would expand it past [`MAX_EXPANDED_NODES`], by
-/// counting nodes without building them. Texts without both `&` and `*` cannot use
-/// aliases and are not scanned. Syntax errors are left to the real parse.
-pub fn check_aliases(text: &str) -> Result<()> {
-    if !(text.contains('&') && text.contains('*')) {
-        return Ok(());
-    }
-    let count = std::cell::Cell::new(0);
-    for document in serde_yaml::Deserializer::from_str(text) {
-        if serde::de::DeserializeSeed::deserialize(NodeCounter(&count), document).is_err() {
-            break;
-        }
-    }
-    if count.get() > MAX_EXPANDED_NODES {
-        return Err(anyhow!(
-            "the YAML expands to more than {MAX_EXPANDED_NODES} nodes through its aliases (`*name` references to `&name` anchors); refusing it"
-        ));
-    }
-    Ok(())
-}
-
-/// Visits every node of a document, counting, and stops past the budget.
-struct NodeCounter<'c>(&'c std::cell::Cell<usize>);
-
-impl NodeCounter<'_> {
-    fn bump<E: serde::de::Error>(&self) -> std::result::Result<(), E> {
-        self.0.set(self.0.get() + 1);
-        if self.0.get() > MAX_EXPANDED_NODES { Err(E::custom("node budget exceeded")) } else { Ok(()) }
-    }
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for NodeCounter<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> std::result::Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for NodeCounter<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any YAML node")
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, _: bool) -> std::result::Result<(), E> {
-        self.bump()
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, _: i64) -> std::result::Result<(), E> {
-        self.bump()
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, _: u64) -> std::result::Result<(), E> {
-        self.bump()
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> std::result::Result<(), E> {
-        self.bump()
-    }
-
-    fn visit_str<E: serde::de::Error>(self, _: &str) -> std::result::Result<(), E> {
-        self.bump()
-    }
-
-    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<(), E> {
-        self.bump()
-    }
-
-    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<(), E> {
-        self.bump()
-    }
-
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        self.bump()?;
-        serde::de::DeserializeSeed::deserialize(self, d)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        self.bump()?;
-        while seq.next_element_seed(NodeCounter(self.0))?.is_some() {}
-        Ok(())
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-        self.bump()?;
-        while map.next_key_seed(NodeCounter(self.0))?.is_some() {
-            map.next_value_seed(NodeCounter(self.0))?;
-        }
-        Ok(())
-    }
-
-    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> std::result::Result<(), A::Error> {
-        use serde::de::VariantAccess;
-        self.bump()?;
-        let ((), variant) = data.variant_seed(NodeCounter(self.0))?;
-        variant.newtype_variant_seed(NodeCounter(self.0))
-    }
-}
-
-/// A parser error's message without the `at line L column C` parts, for callers that
-/// report the position themselves (relative to a whole file, not one document).
-pub fn error_message(error: &serde_yaml::Error) -> String {
-    let message = error.to_string();
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message.as_str();
-    while let Some(start) = rest.find(" at line ") {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start + " at line ".len()..];
-        let skip = tail
-            .find(" column ")
-            .map(|c| c + " column ".len())
-            .map(|c| c + tail[c..].find(|ch: char| !ch.is_ascii_digit()).unwrap_or(tail.len() - c))
-            .unwrap_or(0);
-        rest = &tail[skip..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// A short English name of a value's type, for error messages.
-pub fn kind_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Sequence(_) => "a list",
-        Value::Mapping(_) => "a mapping",
-        Value::Tagged(_) => "a tagged value",
-    }
-}
 
 /// Writes `value` as block-style YAML, ending with a newline unless the value is a
 /// scalar (scalars are written bare, as Helm's `toYaml` with its trailing newline
@@ -502,41 +341,10 @@ mod tests {
     }
 
     #[test]
-    fn alias_expansion_has_a_budget() {
-        // 2,000 keys referenced 2,000 times: 4 million nodes once expanded, 60 KB of text.
-        let keys: String = (0..2000).map(|i| format!("  k{i}: {i}\n")).collect();
-        let refs: String = (0..2000).map(|i| format!("r{i}: *a\n")).collect();
-        let bomb = format!("base: &a\n{keys}{refs}");
-        let err = parse_mapping(&bomb).unwrap_err().to_string();
-        assert!(err.contains("more than 1000000 nodes through its aliases"), "{err}");
-        // Ordinary anchors and aliases are fine.
-        let ok = parse_mapping("base: &b {x: 1}\nuse: *b\nlist: [*b, *b]\n").unwrap();
-        assert_eq!(ok.get("use"), ok.get("base"));
-        // `&` and `*` in plain text are no reason to refuse.
-        assert!(parse_mapping("q: a&b*c\n").is_ok());
-    }
-
-    #[test]
-    fn error_messages_lose_their_positions() {
-        let error = serde_yaml::from_str::<Value>("a: [1\n").unwrap_err();
-        let message = error_message(&error);
-        assert!(!message.contains("line"), "{message}");
-        assert!(message.starts_with("did not find expected"), "{message}");
-    }
-
-    #[test]
     fn every_output_reads_back_equal() {
         let text = "a: \"yes\"\nb: [\"007\", \"x: y\", \"-\", \"#c\", \"\\ttab\"]\nc: {\"\": 1}\n";
         let value: Value = serde_yaml::from_str(text).unwrap();
         let round: Value = serde_yaml::from_str(&to_string(&value)).unwrap();
         assert_eq!(round, value);
-    }
-
-    #[test]
-    fn parse_mapping_merges_documents_and_strips_bom() {
-        let map = parse_mapping("\u{feff}a: 1\nb: {c: 1}\n---\nb: {d: 2}\n").unwrap();
-        assert_eq!(serde_yaml::to_string(&map).unwrap(), "a: 1\nb:\n  c: 1\n  d: 2\n");
-        assert!(parse_mapping("").unwrap().is_empty());
-        assert!(parse_mapping("- a").unwrap_err().to_string().contains("found a list"));
     }
 }

@@ -1,0 +1,104 @@
+//! YAML in and out: one reader for every YAML text read as data ([`read`]), and one
+//! writer whose output is safe for YAML 1.1 readers such as kubectl ([`emit`]).
+
+mod emit;
+mod read;
+
+pub use emit::to_string;
+pub use read::{MAX_EXPANDED_NODES, Schema, check_aliases, parse_document, parse_documents, split_stream};
+
+use anyhow::{Result, anyhow};
+use serde_yaml::{Mapping, Value};
+
+/// Parses a values file: a YAML stream whose documents are merged in order (as Helm v4
+/// does) into one mapping. An empty stream or an all-`null` stream is an empty mapping.
+///
+/// Errors carry `line L column C`; callers add the file name.
+pub fn parse_mapping(text: &str, schema: Schema) -> Result<Mapping> {
+    let mut merged = Mapping::new();
+    for value in parse_documents(text, schema)? {
+        match value {
+            Value::Null => {}
+            Value::Mapping(map) => merge_maps(&mut merged, map),
+            other => {
+                return Err(anyhow!("expected a mapping at the top level, found {}", kind_name(&other)));
+            }
+        }
+    }
+    Ok(merged)
+}
+
+/// Helm's `MergeMaps`: merges `overlay` into `base`; maps merge recursively; lists,
+/// scalars and `null` replace.
+pub fn merge_maps(base: &mut Mapping, overlay: Mapping) {
+    for (key, value) in overlay {
+        match (base.get_mut(&key), value) {
+            (Some(Value::Mapping(existing)), Value::Mapping(incoming)) => merge_maps(existing, incoming),
+            (Some(slot), value) => *slot = value,
+            (None, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// A parser error's message without the `at line L column C` parts, for callers that
+pub fn error_message(error: &serde_yaml::Error) -> String {
+    let message = error.to_string();
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message.as_str();
+    while let Some(start) = rest.find(" at line ") {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start + " at line ".len()..];
+        let skip = tail
+            .find(" column ")
+            .map(|c| c + " column ".len())
+            .map(|c| c + tail[c..].find(|ch: char| !ch.is_ascii_digit()).unwrap_or(tail.len() - c))
+            .unwrap_or(0);
+        rest = &tail[skip..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A short English name of a value's type, for error messages.
+pub fn kind_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_messages_lose_their_positions() {
+        let error = serde_yaml::from_str::<Value>("a: [1\n").unwrap_err();
+        let message = error_message(&error);
+        assert!(!message.contains("line"), "{message}");
+        assert!(message.starts_with("did not find expected"), "{message}");
+    }
+
+    #[test]
+    fn parse_mapping_merges_documents_and_strips_bom() {
+        let map = parse_mapping("\u{feff}a: 1\nb: {c: 1}\n---\nb: {d: 2}\n", Schema::Kube).unwrap();
+        assert_eq!(serde_yaml::to_string(&map).unwrap(), "a: 1\nb:\n  c: 1\n  d: 2\n");
+        assert!(parse_mapping("", Schema::Kube).unwrap().is_empty());
+        assert!(parse_mapping("- a", Schema::Kube).unwrap_err().to_string().contains("found a list"));
+    }
+
+    #[test]
+    fn merge_maps_recurses_into_maps_and_replaces_the_rest() {
+        let map = |t: &str| parse_mapping(t, Schema::Kube).unwrap();
+        let mut base = map("a: {b: 1, c: [1, 2]}\nd: 1\n");
+        merge_maps(&mut base, map("a: {c: [9], e: null}\nd: {x: 1}\n"));
+        assert_eq!(base, map("a: {b: 1, c: [9], e: null}\nd: {x: 1}\n"));
+    }
+}
