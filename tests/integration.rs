@@ -8,6 +8,7 @@ mod cli;
 mod diff;
 mod environments;
 mod errors;
+mod helm_values;
 mod journal;
 mod output;
 mod package;

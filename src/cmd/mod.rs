@@ -119,6 +119,9 @@ fn setup(request: Request) -> Result<Setup> {
     };
     let user = rudder::values::user_values(&options, &mut stdin.as_bytes())?;
     let values = rudder::values::resolve(&chart, user)?;
+    for warning in &values.warnings {
+        eprintln!("warning: {warning}");
+    }
     Ok(Setup { project, chart, values, release, environment })
 }
 

@@ -27,13 +27,32 @@ pub fn apply(data: &mut Mapping, input: &str, kind: SetKind) -> Result<()> {
     if matches!(kind, SetKind::Json) && input.trim_start().starts_with('{') {
         let object: serde_json::Value =
             serde_json::from_str(input).map_err(|e| anyhow!("invalid JSON object: {e}"))?;
-        let Value::Mapping(map) = serde_yaml::to_value(object)? else { unreachable!("a JSON object") };
+        let Value::Mapping(map) = from_json(object)? else { unreachable!("a JSON object") };
         super::merge_maps(data, map);
         return Ok(());
     }
     let mut parser = Parser { chars: input.chars().collect(), pos: 0, kind };
     while !parser.key(data, 0)? {}
     Ok(())
+}
+
+/// A JSON value as a values tree. `-0` is the integer 0, as Helm's `toYaml` prints it
+/// (serde_json reads it as the float -0.0).
+fn from_json(json: serde_json::Value) -> Result<Value> {
+    let mut value = serde_yaml::to_value(json)?;
+    zero_signless(&mut value);
+    Ok(value)
+}
+
+fn zero_signless(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative()) => {
+            *value = Value::Number(0.into())
+        }
+        Value::Sequence(items) => items.iter_mut().for_each(zero_signless),
+        Value::Mapping(map) => map.values_mut().for_each(zero_signless),
+        _ => {}
+    }
 }
 
 struct Parser<'a> {
@@ -239,7 +258,7 @@ impl Parser<'_> {
         };
         self.pos += rest[..stream.byte_offset()].chars().count();
         self.skip_empty();
-        Ok(serde_yaml::to_value(json)?)
+        from_json(json)
     }
 
     /// Skips blanks; true (and consumes it) if a `,` or the end of input follows.

@@ -147,3 +147,11 @@ fn typing_rules() {
     assert_eq!(typed_value("1_000".into()), Value::String("1_000".into()));
     assert_eq!(typed_value(" 5".into()), Value::String(" 5".into()));
 }
+
+#[test]
+fn json_negative_zero_is_zero() {
+    // helm v4.1.4: `--set-json a=-0` prints `a: 0` through toYaml.
+    let json = |input: &str| run(&[(Flag::Json, input)]).unwrap();
+    assert_eq!(json("a=-0"), "a: 0\n");
+    assert_eq!(json(r#"{"b": [-0, -0.0, 1.5]}"#), "b:\n- 0\n- 0\n- 1.5\n");
+}

@@ -1,0 +1,95 @@
+//! Merged values against helm's: every case under `tests/fixtures/helm-values/` holds a
+//! chart tree, the value flags (`args`, one per line) and `helm.json`, what helm v4.1.4
+//! printed for `toJson .Values` with those flags (written and checked in CI by
+//! `.ci/helm-values.sh`). `rudder values` must give the same data.
+
+use crate::harness::{fixture, run};
+use serde_json::Value;
+
+fn cases() -> Vec<std::path::PathBuf> {
+    let mut cases: Vec<_> = std::fs::read_dir(fixture("helm-values"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// Differences between helm's and rudder's values, as `path: helm … rudder …` lines.
+/// Numbers compare by value (helm's are all float64).
+fn differences(path: &str, helm: &Value, rudder: &Value, out: &mut Vec<String>) {
+    match (helm, rudder) {
+        (Value::Object(h), Value::Object(r)) => {
+            for (key, value) in h {
+                match r.get(key) {
+                    Some(other) => differences(&format!("{path}.{key}"), value, other, out),
+                    None => out.push(format!("{path}.{key}: helm {value}, rudder has no such key")),
+                }
+            }
+            for key in r.keys().filter(|k| !h.contains_key(*k)) {
+                out.push(format!("{path}.{key}: helm has no such key, rudder {}", r[key]));
+            }
+        }
+        (Value::Array(h), Value::Array(r)) if h.len() == r.len() => {
+            for (index, (a, b)) in h.iter().zip(r).enumerate() {
+                differences(&format!("{path}[{index}]"), a, b, out);
+            }
+        }
+        (Value::Number(h), Value::Number(r)) if h.as_f64() == r.as_f64() => {}
+        (h, r) if h == r => {}
+        (h, r) => out.push(format!("{path}: helm {h}, rudder {r}")),
+    }
+}
+
+#[test]
+fn merged_values_are_helms() {
+    let mut failures = Vec::new();
+    for case in cases() {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let args = std::fs::read_to_string(case.join("args")).unwrap_or_default();
+        let mut command = vec!["values", "chart"];
+        command.extend(args.lines());
+        let out = run(&case, &command);
+        if out.code != 0 {
+            failures.push(format!("{name}: rudder failed: {}", out.stderr));
+            continue;
+        }
+        let helm: Value =
+            serde_json::from_str(&std::fs::read_to_string(case.join("helm.json")).unwrap()).unwrap();
+        let rudder: Value = serde_yaml::from_str(&out.stdout).unwrap();
+        let mut found = Vec::new();
+        differences("", &helm, &rudder, &mut found);
+        failures.extend(found.into_iter().map(|d| format!("{name}: {d}")));
+    }
+    assert!(failures.is_empty(), "rudder's values differ from helm's:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn json_negative_zero_prints_as_helm_prints_it() {
+    let out = crate::harness::ok(&fixture("helm-values/numbers"), &["values", "chart", "--set-json", "z=-0"]);
+    assert!(out.ends_with("\nz: 0\n"), "{out}");
+}
+
+#[test]
+fn a_condition_path_with_spaces_is_kept_as_helm_keeps_it_and_warned_about() {
+    let out = run(&fixture("helm-values/condition-with-space"), &["values", "chart"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "warning: chart/Chart.yaml: the condition of dependency \"sub\" has the path \" sub.enabled\", with spaces that Helm does not trim: it never matches\n"
+    );
+}
+
+#[test]
+fn duplicate_keys_in_a_values_file_are_refused_where_they_repeat() {
+    // Helm keeps the last; rudder refuses (docs/values.md, deliberate differences).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("dup.yaml"), "a: 1\nb:\n  c: 1\n  c: 2\n").unwrap();
+    let chart = fixture("plain");
+    let err = crate::harness::fails(dir.path(), &["values", chart.to_str().unwrap(), "-f", "dup.yaml"]);
+    assert_eq!(
+        err,
+        "error: invalid values file dup.yaml\ncaused by: b.c: duplicate entry with key \"c\" at line 4 column 6\n"
+    );
+}
