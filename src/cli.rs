@@ -106,6 +106,8 @@ pub struct RenderArgs {
     pub positional: Vec<String>,
     #[command(flatten)]
     pub values: ValueArgs,
+    #[command(flatten)]
+    pub manifest: ManifestArgs,
     /// Only print the documents of templates matching this path (e.g. templates/ingress.yaml); repeatable.
     #[arg(short = 's', long = "show-only", value_name = "PATH")]
     pub show_only: Vec<String>,
@@ -130,6 +132,8 @@ pub struct DiffArgs {
     pub chart: Option<PathBuf>,
     #[command(flatten)]
     pub values: ValueArgs,
+    #[command(flatten)]
+    pub manifest: ManifestArgs,
     /// Compare with this multi-document YAML file, directory of YAML files, or - (stdin).
     #[arg(long, value_name = "PATH", conflicts_with_all = ["against_env", "against_ref", "all_envs"])]
     pub against: Option<PathBuf>,
@@ -164,6 +168,25 @@ pub struct DiffArgs {
     /// Extra API versions for Capabilities.APIVersions, on both sides.
     #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
     pub api_versions: Vec<String>,
+}
+
+/// The flags that decide what a render holds beyond its templates, shared by render and
+/// diff (each also settable per environment in rudder.yaml).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ManifestArgs {
+    /// Leave out every Helm hook (resources with a helm.sh/hook annotation).
+    #[arg(long)]
+    pub no_hooks: bool,
+    /// Leave out Helm test hooks (helm.sh/hook: test or test-success).
+    #[arg(long)]
+    pub skip_tests: bool,
+    /// Give the namespace in force (-n, or the environment's) to every namespaced
+    /// resource without one: the default; overrides `injectNamespace: false`.
+    #[arg(long, overrides_with = "no_inject_namespace")]
+    pub inject_namespace: bool,
+    /// Leave metadata.namespace as the templates render it (like helm template).
+    #[arg(long, overrides_with = "inject_namespace")]
+    pub no_inject_namespace: bool,
 }
 
 /// Formats of the diff report.

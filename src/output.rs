@@ -95,7 +95,7 @@ mod tests {
             api_version: "v1".into(),
             kind: "ConfigMap".into(),
             name: name.into(),
-            is_hook: false,
+            hook: crate::manifest::Hook::None,
             value: serde_yaml::Value::Null,
         }
     }

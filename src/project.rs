@@ -40,6 +40,20 @@ pub struct ProjectFile {
     pub rendered: Option<PathBuf>,
     #[serde(default)]
     pub diff: DiffSettings,
+    /// Custom kinds whose resources have no namespace, so the environment's namespace
+    /// is never given to them (built-in kinds and `scope: Cluster` CRDs of the render
+    /// are known without it).
+    #[serde(default)]
+    pub cluster_scoped: Vec<ClusterScopedKind>,
+}
+
+/// A cluster-scoped kind: `{kind: ClusterIssuer, group: cert-manager.io}`; without a
+/// group it matches the kind in every group.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterScopedKind {
+    pub group: Option<String>,
+    pub kind: String,
 }
 
 /// The `diff:` section of `rudder.yaml`.
@@ -78,6 +92,12 @@ pub struct EnvironmentSpec {
     pub values: Option<Vec<PathBuf>>,
     pub namespace: Option<String>,
     pub kube_version: Option<String>,
+    /// Give the namespace to namespaced resources without one (default true).
+    pub inject_namespace: Option<bool>,
+    /// Leave out every Helm hook, as `--no-hooks`.
+    pub no_hooks: Option<bool>,
+    /// Leave out Helm test hooks, as `--skip-tests`.
+    pub skip_tests: Option<bool>,
 }
 
 /// An environment with `extends` resolved and paths made relative to the working
@@ -88,6 +108,10 @@ pub struct Environment {
     pub values_files: Vec<PathBuf>,
     pub namespace: Option<String>,
     pub kube_version: Option<String>,
+    /// `injectNamespace`, if the environment (or one it extends) says.
+    pub inject_namespace: Option<bool>,
+    pub no_hooks: bool,
+    pub skip_tests: bool,
 }
 
 impl Project {
@@ -167,6 +191,9 @@ impl Project {
             env.values_files.extend(files.iter().map(|f| self.root.join(f)));
             env.namespace = spec.namespace.clone().or(env.namespace);
             env.kube_version = spec.kube_version.clone().or(env.kube_version);
+            env.inject_namespace = spec.inject_namespace.or(env.inject_namespace);
+            env.no_hooks = spec.no_hooks.unwrap_or(env.no_hooks);
+            env.skip_tests = spec.skip_tests.unwrap_or(env.skip_tests);
         }
         Ok(env)
     }
@@ -215,6 +242,18 @@ mod tests {
         assert_eq!(env.kube_version.as_deref(), Some("1.29.0"));
         assert_eq!(p.environment("prod").unwrap().values_files.len(), 2);
         assert_eq!(p.chart(), Some(PathBuf::from("p/charts/app")));
+    }
+
+    #[test]
+    fn switches_are_inherited_through_extends() {
+        let p = project(
+            "clusterScoped: [{kind: ClusterIssuer, group: cert-manager.io}]\nenvironments:\n  a: {injectNamespace: false, noHooks: true}\n  b: {extends: a, skipTests: true}\n  c: {extends: b, injectNamespace: true, noHooks: false}\n",
+        );
+        let b = p.environment("b").unwrap();
+        assert_eq!((b.inject_namespace, b.no_hooks, b.skip_tests), (Some(false), true, true));
+        let c = p.environment("c").unwrap();
+        assert_eq!((c.inject_namespace, c.no_hooks, c.skip_tests), (Some(true), false, true));
+        assert_eq!(p.file.cluster_scoped[0].kind, "ClusterIssuer");
     }
 
     #[test]

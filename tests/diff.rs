@@ -91,11 +91,11 @@ fn context_lines_are_configurable() {
     let args = ["diff", "--env", "prod", "--against", CHANGED, "-o", "text"];
     let none = changes(&project(), &[&args[..], &["--context", "0"]].concat());
     assert!(
-        none.contains("@@ -19 +19 @@\n-        image: shop:2.0.0\n+        image: shop:2.1.0\n\n"),
+        none.contains("@@ -20 +20 @@\n-        image: shop:2.0.0\n+        image: shop:2.1.0\n\n"),
         "{none}"
     );
     let wide = changes(&project(), &[&args[..], &["-C", "30"]].concat());
-    assert!(wide.contains("@@ -1,38 +1,38 @@\n apiVersion: apps/v1\n"), "{wide}");
+    assert!(wide.contains("@@ -1,39 +1,39 @@\n apiVersion: apps/v1\n"), "{wide}");
 }
 
 #[test]

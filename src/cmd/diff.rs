@@ -103,7 +103,7 @@ fn diff_environment(
     let mut request = Request::here(args.chart.clone(), None, &args.values, stdin)?;
     request.env = env;
     let new = setup(request)?;
-    let documents = render_documents(&new, args.kube_version.as_deref(), &args.api_versions)?;
+    let documents = render_documents(&new, args.kube_version.as_deref(), &args.api_versions, args.manifest)?;
     let namespace = new.release.namespace.clone();
     let new_resources = rudder::diff::from_documents(&documents, &namespace)?;
     let old = load_baseline(baseline, env, args, &new, stdin)?;
@@ -179,6 +179,15 @@ fn load_baseline(
             request.env = Some(other);
             let resources = rendered_resources(request, args, namespace)
                 .with_context(|| format!("cannot render environment {other:?}"))?;
+            // The other environment's namespace lines up with this one's: the diff shows
+            // what differs in the resources, not that they live elsewhere.
+            let other_namespace = Project::find(&std::env::current_dir()?)?
+                .and_then(|p| p.environment(other).ok())
+                .and_then(|e| args.values.namespace.clone().or(e.namespace));
+            let resources = match other_namespace {
+                Some(from) => rudder::diff::relocate(resources, &from, namespace),
+                None => resources,
+            };
             Ok(Loaded::new(resources, format!("environment {other}"), None))
         }
         Baseline::Revision(snapshot) => {
@@ -209,7 +218,7 @@ fn load_baseline(
 /// without a namespace count in the new render's `namespace`.
 fn rendered_resources(request: Request, args: &DiffArgs, namespace: &str) -> Result<Vec<Resource>> {
     let old = setup(request)?;
-    let documents = render_documents(&old, args.kube_version.as_deref(), &args.api_versions)?;
+    let documents = render_documents(&old, args.kube_version.as_deref(), &args.api_versions, args.manifest)?;
     rudder::diff::from_documents(&documents, namespace)
 }
 

@@ -4,7 +4,7 @@
 mod diff;
 mod package;
 
-use crate::cli::{Command, RenderArgs, ShowCommand, ValueArgs, ValuesArgs};
+use crate::cli::{Command, ManifestArgs, RenderArgs, ShowCommand, ValueArgs, ValuesArgs};
 use anyhow::{Context, Result, anyhow};
 use rudder::chart::Chart;
 use rudder::manifest::Document;
@@ -44,6 +44,9 @@ struct Setup {
     values: Values,
     release: Release,
     environment: Environment,
+    /// The namespace given by `-n` or the environment, if any (else the release
+    /// namespace is Helm's `default` and nothing is injected).
+    namespace_in_force: Option<String>,
 }
 
 /// What to set up: where to start looking for `rudder.yaml` and resolving the chart
@@ -96,13 +99,10 @@ fn setup(request: Request) -> Result<Setup> {
         .or_else(|| project.as_ref().and_then(|p| p.file.release.clone()))
         .unwrap_or_else(|| "release-name".to_string());
     rudder::render::validate_release_name(&name)?;
+    let namespace_in_force = args.namespace.clone().or_else(|| environment.namespace.clone());
     let release = Release {
         name,
-        namespace: args
-            .namespace
-            .clone()
-            .or_else(|| environment.namespace.clone())
-            .unwrap_or_else(|| "default".into()),
+        namespace: namespace_in_force.clone().unwrap_or_else(|| "default".into()),
         environment: environment.name.clone(),
     };
     let options = ValueOptions {
@@ -122,7 +122,7 @@ fn setup(request: Request) -> Result<Setup> {
     for warning in &values.warnings {
         eprintln!("warning: {warning}");
     }
-    Ok(Setup { project, chart, values, release, environment })
+    Ok(Setup { project, chart, values, release, environment, namespace_in_force })
 }
 
 /// `path` without the working directory in front, so messages show short paths.
@@ -135,16 +135,41 @@ fn relative_to_cwd(path: &Path) -> PathBuf {
     }
 }
 
-/// Renders a set-up release into checked, ordered documents.
+/// Renders a set-up release into checked, ordered documents; prints the warnings.
 fn render_documents(
     setup: &Setup,
     kube_version: Option<&str>,
     api_versions: &[String],
+    flags: ManifestArgs,
 ) -> Result<Vec<Document>> {
     let kube_version = kube_version.or(setup.environment.kube_version.as_deref());
     let caps = Capabilities::new(kube_version, api_versions)?;
     let files = rudder::render::render(&setup.chart, &setup.values, &setup.release, &caps)?;
-    rudder::manifest::documents(&files)
+    let manifest = rudder::manifest::documents(&files, &manifest_options(setup, flags))?;
+    for warning in &manifest.warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(manifest.documents)
+}
+
+/// The manifest stage's choices: flags first, then the environment, then defaults.
+fn manifest_options(setup: &Setup, flags: ManifestArgs) -> rudder::manifest::Options<'_> {
+    let env = &setup.environment;
+    let inject = if flags.inject_namespace {
+        true
+    } else if flags.no_inject_namespace {
+        false
+    } else {
+        env.inject_namespace.unwrap_or(true)
+    };
+    rudder::manifest::Options {
+        namespace: setup.namespace_in_force.as_deref().filter(|_| inject),
+        cluster_scoped: setup.project.as_ref().map_or(&[], |p| p.file.cluster_scoped.as_slice()),
+        hooks: rudder::manifest::HookFilter {
+            no_hooks: flags.no_hooks || env.no_hooks,
+            skip_tests: flags.skip_tests || env.skip_tests,
+        },
+    }
 }
 
 /// True if a value flag reads standard input (`-f -`, `--set-file k=-`).
@@ -178,7 +203,8 @@ fn render(args: RenderArgs) -> Result<()> {
     };
     let stdin = read_stdin_if_needed(&args.values)?;
     let setup = setup(Request::here(chart, release_name, &args.values, &stdin)?)?;
-    let documents = render_documents(&setup, args.kube_version.as_deref(), &args.api_versions)?;
+    let documents =
+        render_documents(&setup, args.kube_version.as_deref(), &args.api_versions, args.manifest)?;
     let documents = rudder::output::show_only(documents, &args.show_only)?;
     if args.write {
         let path = baseline_path(setup.project.as_ref(), &setup.environment.name);

@@ -68,6 +68,25 @@ fn read_file(path: &Path, namespace: &str) -> Result<Vec<Resource>> {
     parse_stream(&text, &path.display().to_string(), namespace)
 }
 
+/// Moves the resources in namespace `from` to namespace `to`: their identity and their
+/// `metadata.namespace` (to compare another environment's render with this one's).
+pub fn relocate(resources: Vec<Resource>, from: &str, to: &str) -> Vec<Resource> {
+    resources
+        .into_iter()
+        .map(|mut resource| {
+            if resource.id.namespace == from {
+                resource.id.namespace = to.to_string();
+                if let Some(Value::Mapping(metadata)) = resource.value.get_mut("metadata")
+                    && metadata.get("namespace").and_then(Value::as_str) == Some(from)
+                {
+                    metadata.insert("namespace".into(), to.into());
+                }
+            }
+            resource
+        })
+        .collect()
+}
+
 /// Indexes resources by identity; two resources with one identity are an error.
 pub fn index(resources: Vec<Resource>) -> Result<BTreeMap<ResourceId, Resource>> {
     let mut by_id: BTreeMap<ResourceId, Resource> = BTreeMap::new();

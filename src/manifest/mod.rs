@@ -1,6 +1,14 @@
 //! Manifests: rendered files split into YAML documents, each parsed back and checked
-//! (`apiVersion`, `kind`, `metadata.name`), then put in Helm's install order.
+//! (`apiVersion`, `kind`, `metadata.name`); hooks kept or dropped ([`hooks`]), the
+//! namespace in force given to namespaced resources ([`namespace`]), then put in Helm's
+//! install order.
 
+pub mod hooks;
+pub mod namespace;
+
+pub use hooks::{Hook, HookFilter};
+
+use crate::project::ClusterScopedKind;
 use crate::render::RenderedFile;
 use crate::yaml::Schema;
 use anyhow::{Result, anyhow, bail};
@@ -58,22 +66,72 @@ pub struct Document {
     pub api_version: String,
     pub kind: String,
     pub name: String,
-    /// True for Helm hooks (`helm.sh/hook` annotation): printed after the rest.
-    pub is_hook: bool,
+    /// Its `helm.sh/hook` annotation: hooks are printed after the rest.
+    pub hook: Hook,
     /// The document parsed (a mapping), for later stages such as `diff`.
     pub value: Value,
 }
 
+/// What a render leaves to the manifest stage.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// The namespace in force: given to every namespaced resource without one. `None`
+    /// leaves documents as rendered.
+    pub namespace: Option<&'a str>,
+    /// Custom kinds declared cluster-scoped (`rudder.yaml` `clusterScoped`).
+    pub cluster_scoped: &'a [ClusterScopedKind],
+    /// Which hooks to keep (`--no-hooks`, `--skip-tests`).
+    pub hooks: HookFilter,
+}
+
+/// The documents of a render, and what the user should hear about them.
+#[derive(Debug, Clone, Default)]
+pub struct Manifest {
+    pub documents: Vec<Document>,
+    /// Documents dropped as Helm drops them (hooks naming unknown events).
+    pub warnings: Vec<String>,
+}
+
 /// Splits, checks and orders the documents of `files` (which come sorted by path).
-pub fn documents(files: &[RenderedFile]) -> Result<Vec<Document>> {
-    let mut documents = Vec::new();
+pub fn documents(files: &[RenderedFile], options: &Options) -> Result<Manifest> {
+    let mut scopes = namespace::Scopes::new(options.cluster_scoped);
+    let mut manifest = Manifest::default();
     for file in files {
         for (line, text) in split(&file.text) {
-            documents.extend(parse(&file.path, text, line)?);
+            let Some(document) = parse(&file.path, text, line)? else { continue };
+            scopes.learn(&document.value);
+            if let Hook::Unknown(events) = &document.hook {
+                manifest.warnings.push(format!(
+                    "{}: {}/{} is left out: its helm.sh/hook {events:?} names an event Helm does not know, and Helm leaves it out too",
+                    document.source, document.kind, document.name
+                ));
+            }
+            if document.hook.is_kept(options.hooks) {
+                manifest.documents.push(document);
+            }
         }
     }
-    documents.sort_by(|a, b| (a.is_hook, rank(&a.kind)).cmp(&(b.is_hook, rank(&b.kind))));
-    Ok(documents)
+    if let Some(ns) = options.namespace {
+        namespace::validate(ns)?;
+        for document in &mut manifest.documents {
+            if !scopes.is_cluster_scoped(document.group(), &document.kind)
+                && namespace::lacks_namespace(&document.value)
+            {
+                namespace::inject(&mut document.text, &mut document.value, ns);
+            }
+        }
+    }
+    manifest
+        .documents
+        .sort_by(|a, b| (a.hook.is_hook(), rank(&a.kind)).cmp(&(b.hook.is_hook(), rank(&b.kind))));
+    Ok(manifest)
+}
+
+impl Document {
+    /// The API group of `apiVersion` (empty for the core group).
+    pub fn group(&self) -> &str {
+        self.api_version.rsplit_once('/').map_or("", |(group, _)| group)
+    }
 }
 
 /// The sort key of a kind: its place in [`INSTALL_ORDER`], or after all of them by name.
@@ -151,18 +209,14 @@ fn parse(source: &str, text: &str, first_line: usize) -> Result<Option<Document>
     let api_version = field(&["apiVersion"]).ok_or_else(|| missing("apiVersion"))?;
     let kind = field(&["kind"]).ok_or_else(|| missing("kind"))?;
     let name = field(&["metadata", "name"]).ok_or_else(|| missing("metadata.name"))?;
-    let is_hook = value
-        .get("metadata")
-        .and_then(|m| m.get("annotations"))
-        .and_then(|a| a.get("helm.sh/hook"))
-        .is_some();
+    let hook = Hook::of(&value);
     Ok(Some(Document {
         source: source.to_string(),
         text: text.to_string(),
         api_version,
         kind,
         name,
-        is_hook,
+        hook,
         value,
     }))
 }
@@ -197,7 +251,12 @@ mod tests {
                 &format!("{}---\n{}", doc("Namespace", "ns"), doc("ConfigMap", "cm2")),
             ),
         ];
-        let order: Vec<String> = documents(&files).unwrap().iter().map(|d| d.name.clone()).collect();
+        let order: Vec<String> = documents(&files, &Options::default())
+            .unwrap()
+            .documents
+            .iter()
+            .map(|d| d.name.clone())
+            .collect();
         assert_eq!(order, ["ns", "cm", "cm2", "d", "a", "w"]);
     }
 
@@ -205,30 +264,44 @@ mod tests {
     fn hooks_come_last() {
         let hook = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: h\n  annotations:\n    helm.sh/hook: post-install\n";
         let files = [file("c/templates/a.yaml", &format!("{hook}---\n{}", doc("Secret", "s")))];
-        let order: Vec<String> = documents(&files).unwrap().iter().map(|d| d.name.clone()).collect();
+        let order: Vec<String> = documents(&files, &Options::default())
+            .unwrap()
+            .documents
+            .iter()
+            .map(|d| d.name.clone())
+            .collect();
         assert_eq!(order, ["s", "h"]);
     }
 
     #[test]
     fn invalid_documents_name_the_template_and_line() {
-        let err = documents(&[file("c/templates/x.yaml", &format!("{}---\na: b: c\n", doc("Secret", "s")))])
-            .unwrap_err();
+        let err = documents(
+            &[file("c/templates/x.yaml", &format!("{}---\na: b: c\n", doc("Secret", "s")))],
+            &Options::default(),
+        )
+        .unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("c/templates/x.yaml: the rendered output is not valid YAML (rendered line 6)"),
             "{err}"
         );
         assert!(err.to_string().ends_with("\n  | a: b: c"), "{err}");
-        let err =
-            documents(&[file("c/templates/x.yaml", "\n\nkind: Secret\nmetadata: {name: s}\n")]).unwrap_err();
+        let err = documents(
+            &[file("c/templates/x.yaml", "\n\nkind: Secret\nmetadata: {name: s}\n")],
+            &Options::default(),
+        )
+        .unwrap_err();
         assert_eq!(err.to_string(), "c/templates/x.yaml: the document at rendered line 3 has no apiVersion");
-        let err = documents(&[file("c/templates/x.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {}\n")])
-            .unwrap_err();
+        let err = documents(
+            &[file("c/templates/x.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {}\n")],
+            &Options::default(),
+        )
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "c/templates/x.yaml: the document at rendered line 1 has no metadata.name"
         );
-        let err = documents(&[file("c/templates/x.yaml", "- a\n")]).unwrap_err();
+        let err = documents(&[file("c/templates/x.yaml", "- a\n")], &Options::default()).unwrap_err();
         assert_eq!(
             err.to_string(),
             "c/templates/x.yaml: the document at rendered line 1 is a list, not a mapping"
@@ -237,10 +310,13 @@ mod tests {
 
     #[test]
     fn invalid_secrets_are_not_quoted_in_errors() {
-        let err = documents(&[file(
-            "c/templates/s.yaml",
-            "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: [hunter2\n",
-        )])
+        let err = documents(
+            &[file(
+                "c/templates/s.yaml",
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: [hunter2\n",
+            )],
+            &Options::default(),
+        )
         .unwrap_err()
         .to_string();
         assert!(
@@ -253,6 +329,6 @@ mod tests {
     #[test]
     fn comment_only_documents_are_dropped() {
         let files = [file("c/templates/x.yaml", &format!("# just a comment\n---\n{}", doc("Secret", "s")))];
-        assert_eq!(documents(&files).unwrap().len(), 1);
+        assert_eq!(documents(&files, &Options::default()).unwrap().documents.len(), 1);
     }
 }
