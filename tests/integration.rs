@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod apply;
 mod cli;
 mod diff;
 mod environments;
