@@ -308,3 +308,54 @@ fn windows_line_endings_in_a_baseline_are_not_changes() {
         out.stderr
     );
 }
+
+/// Baselines written from the journal's prod render by other emitters (PyYAML, Python's
+/// json; `tests/fixtures/reserialized/generate.py`).
+fn reserialized(name: &str) -> String {
+    repo().join("tests/fixtures/reserialized").join(name).display().to_string()
+}
+
+#[test]
+fn the_same_data_written_by_other_emitters_is_no_change() {
+    for name in ["prod.pyyaml.yaml", "prod.json.yaml"] {
+        let out = run(&repo(), &["diff", "--env", "prod", "--against", &reserialized(name)]);
+        assert_eq!(
+            (out.code, out.stdout.as_str()),
+            (0, "prod: 0 changed, 0 added, 0 removed, 10 unchanged\n"),
+            "{name} (stale? rerun tests/fixtures/reserialized/generate.py): {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn a_changed_final_line_break_of_the_last_block_scalar_is_a_change() {
+    // redis-config's launch.sh (`|`, the last key of its document) keeps its final line
+    // break as kubectl reads the render; without it, or with one more, the applied
+    // ConfigMap differs.
+    for name in ["prod-launch-no-final-newline.pyyaml.yaml", "prod-launch-extra-newline.pyyaml.yaml"] {
+        let out =
+            changes(&repo(), &["diff", "--env", "prod", "--against", &reserialized(name), "-o", "json"]);
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let resources = report["reports"][0]["resources"].as_array().unwrap();
+        assert_eq!(resources.len(), 1, "{name}: {out}");
+        assert_eq!(resources[0]["name"], "redis-config", "{name}");
+        let fields = resources[0]["fields"].as_array().unwrap();
+        assert_eq!(fields.len(), 1, "{name}: {out}");
+        assert_eq!(fields[0]["path"], "data.launch.sh", "{name}: {out}");
+        assert!(fields[0]["new"].as_str().unwrap().ends_with("\"${PASSWORD}\"\nfi\n"), "{name}: {out}");
+    }
+}
+
+#[test]
+fn a_change_of_chomping_in_a_template_is_a_change() {
+    let dir = scratch_copy("diff");
+    let template = dir.path().join("chart/templates/configmap.yaml");
+    let text = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(&template, text.replace("shop.conf: |\n", "shop.conf: |-\n")).unwrap();
+    let out = changes(dir.path(), &["diff", "--env", "prod", "-o", "summary"]);
+    assert_eq!(
+        out,
+        "prod: ConfigMap/shop-config (core) changed\nprod: 1 changed, 0 added, 0 removed, 4 unchanged\n"
+    );
+}
