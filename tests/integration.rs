@@ -13,5 +13,6 @@ mod helm_values;
 mod journal;
 mod output;
 mod package;
+mod porting;
 mod render;
 mod values;

@@ -21,6 +21,7 @@ pub fn register(tera: &mut Tera, files: Files) {
     tera.register_filter("b64dec", b64dec);
     tera.register_filter("sha256sum", sha256sum);
     tera.register_filter("required", required);
+    tera.register_filter("default_if_empty", default_if_empty);
     tera.register_filter("trunc", trunc);
     tera.register_filter("trim_prefix", trim_prefix);
     tera.register_filter("trim_suffix", trim_suffix);
@@ -146,6 +147,14 @@ fn required(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
         return Err(Error::message(text));
     }
     Ok(value.clone())
+}
+
+/// Helm's `default`: `value` when the input is empty as Helm's `empty` sees it
+/// (undefined, `none`, `false`, `0`, `""`, an empty list or map), else the input. Tera's
+/// own `default` replaces only an undefined input.
+fn default_if_empty(input: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let fallback = kwargs.must_get::<Value>("value")?;
+    Ok(if input.is_truthy() { input.clone() } else { fallback })
 }
 
 /// `fail(message="...")` stops the render with the message.

@@ -129,3 +129,15 @@ fn files_globs_in_path_order() {
     );
     assert_eq!(ok("{{ files(glob='config/**') | length }}", "{}"), "3");
 }
+
+#[test]
+fn default_if_empty_replaces_what_helm_calls_empty() {
+    for empty in ["{x: null}", "{x: ''}", "{x: 0}", "{x: 0.0}", "{x: false}", "{x: []}", "{x: {}}", "{}"] {
+        assert_eq!(ok("{{ v.x | default_if_empty(value='d') }}", empty), "d", "{empty}");
+    }
+    for kept in ["{x: a}", "{x: 1}", "{x: true}", "{x: ' '}"] {
+        assert_ne!(ok("{{ v.x | default_if_empty(value='d') }}", kept), "d", "{kept}");
+    }
+    // Tera's own default replaces only what is undefined.
+    assert_eq!(ok("[{{ v.x | default(value='d') }}]", "{x: ''}"), "[]");
+}
