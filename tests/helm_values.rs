@@ -93,3 +93,15 @@ fn duplicate_keys_in_a_values_file_are_refused_where_they_repeat() {
         "error: invalid values file dup.yaml\ncaused by: b.c: duplicate entry with key \"c\" at line 4 column 6\n"
     );
 }
+
+#[test]
+fn nested_globals_do_not_leak_between_charts() {
+    // A deliberate difference (docs/values.md): helm v4.1.4 prints
+    // {"global":{"m":{"inner":{"a":1,"b":2}}},"s1":{…"b":2…},"s2":{"global":{"m":{"inner":{"a":1,"b":2}}}}}:
+    // s1's own nested global `b` leaks into the parent's global and into s2.
+    let out = crate::harness::ok(&fixture("global-leak"), &["values", "chart"]);
+    assert_eq!(
+        out,
+        "global:\n  m:\n    inner:\n      a: 1\ns1:\n  global:\n    m:\n      inner:\n        b: 2\n        a: 1\ns2:\n  global:\n    m:\n      inner:\n        a: 1\n"
+    );
+}
