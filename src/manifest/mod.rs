@@ -241,6 +241,11 @@ mod tests {
         assert!(split("  \n---\n").is_empty());
     }
 
+    /// The names of the documents of `files`, in output order.
+    fn names(files: &[RenderedFile]) -> Vec<String> {
+        documents(files, &Options::default()).unwrap().documents.into_iter().map(|d| d.name).collect()
+    }
+
     #[test]
     fn documents_follow_install_order_then_path() {
         let files = [
@@ -251,26 +256,14 @@ mod tests {
                 &format!("{}---\n{}", doc("Namespace", "ns"), doc("ConfigMap", "cm2")),
             ),
         ];
-        let order: Vec<String> = documents(&files, &Options::default())
-            .unwrap()
-            .documents
-            .iter()
-            .map(|d| d.name.clone())
-            .collect();
-        assert_eq!(order, ["ns", "cm", "cm2", "d", "a", "w"]);
+        assert_eq!(names(&files), ["ns", "cm", "cm2", "d", "a", "w"]);
     }
 
     #[test]
     fn hooks_come_last() {
         let hook = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: h\n  annotations:\n    helm.sh/hook: post-install\n";
         let files = [file("c/templates/a.yaml", &format!("{hook}---\n{}", doc("Secret", "s")))];
-        let order: Vec<String> = documents(&files, &Options::default())
-            .unwrap()
-            .documents
-            .iter()
-            .map(|d| d.name.clone())
-            .collect();
-        assert_eq!(order, ["s", "h"]);
+        assert_eq!(names(&files), ["s", "h"]);
     }
 
     #[test]

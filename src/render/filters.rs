@@ -91,21 +91,8 @@ fn nindent(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 /// A double-quoted string, escaped so it is one valid YAML/JSON scalar.
 fn quote(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
     defined(value, "quote")?;
-    let text = display(value);
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    let mut out = String::new();
+    crate::yaml::write_double_quoted(&mut out, &display(value));
     Ok(out)
 }
 

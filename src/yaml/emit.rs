@@ -188,7 +188,8 @@ fn has_trailing_blanks(s: &str) -> bool {
     s.split('\n').any(|line| line.ends_with([' ', '\t']))
 }
 
-fn write_double_quoted(out: &mut String, s: &str) {
+/// `s` as a double-quoted scalar, escaped so YAML and JSON readers read it back exactly.
+pub fn write_double_quoted(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
