@@ -99,6 +99,7 @@ pub enum ShowCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("write_target").args(["env", "all_envs"])))]
 pub struct RenderArgs {
     /// [NAME] CHART: the release name (optional) and the chart directory or .tgz (default: the
     /// chart named in rudder.yaml).
@@ -121,9 +122,13 @@ pub struct RenderArgs {
     #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
     pub api_versions: Vec<String>,
     /// Write the render to the environment's baseline (rudder.yaml `rendered`, default
-    /// rendered/NAME.yaml) instead of printing it; needs --env.
-    #[arg(long, requires = "env", conflicts_with_all = ["output_dir", "show_only"])]
+    /// rendered/NAME.yaml) instead of printing it; needs --env or --all-envs.
+    #[arg(long, requires = "write_target", conflicts_with_all = ["output_dir", "show_only"])]
     pub write: bool,
+    /// With --write: render every environment of rudder.yaml (one chart load, in
+    /// parallel) and write each one's baseline.
+    #[arg(long, requires = "write", conflicts_with = "env")]
+    pub all_envs: bool,
 }
 
 #[derive(Debug, Args)]
@@ -172,7 +177,7 @@ pub struct DiffArgs {
 
 /// The flags that decide what a render holds beyond its templates, shared by render and
 /// diff (each also settable per environment in rudder.yaml).
-#[derive(Debug, Clone, Copy, Args)]
+#[derive(Debug, Clone, Copy, Default, Args)]
 pub struct ManifestArgs {
     /// Leave out every Helm hook (resources with a helm.sh/hook annotation).
     #[arg(long)]
@@ -245,6 +250,9 @@ pub struct ValueArgs {
     /// Release name (also accepted as the first of two positional arguments).
     #[arg(long, value_name = "NAME")]
     pub release: Option<String>,
+    /// Also print what was loaded (the number of charts read) on stderr.
+    #[arg(long)]
+    pub debug: bool,
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ pub mod manifest;
 pub mod output;
 pub mod package;
 pub mod project;
+pub mod release;
 pub mod render;
 pub mod repo;
 pub mod values;

@@ -32,3 +32,39 @@ fn without_a_project_file_env_means_values_dir() {
     let err = fails(dir.path(), &["values", chart.to_str().unwrap(), "--env", "nope"]);
     assert!(err.contains("unknown environment \"nope\": there is no rudder.yaml and no"), "{err}");
 }
+
+/// The journal app is four charts (journal, frontend, redis, fileserver).
+const JOURNAL_CHARTS: &str = "debug: charts loaded: 4\n";
+
+#[test]
+fn every_environment_shares_one_chart_load() {
+    let out =
+        crate::harness::run(&crate::harness::repo(), &["diff", "--all-envs", "--debug", "-o", "summary"]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, JOURNAL_CHARTS), "{}", out.stdout);
+    let out = crate::harness::run(
+        &crate::harness::repo(),
+        &["diff", "--env", "prod", "--against-env", "dev", "--debug", "-o", "summary"],
+    );
+    assert_eq!(out.stderr, JOURNAL_CHARTS);
+}
+
+#[test]
+fn render_all_envs_writes_every_baseline_from_one_chart_load() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in ["rudder.yaml", "charts", "values"] {
+        let status = std::process::Command::new("cp")
+            .args(["-r", crate::harness::repo().join(entry).to_str().unwrap(), dir.path().to_str().unwrap()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let out = crate::harness::run(dir.path(), &["render", "--all-envs", "--write", "--debug"]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, JOURNAL_CHARTS), "{}", out.stdout);
+    assert_eq!(out.stdout, "wrote rendered/cp-dev.yaml\nwrote rendered/dev.yaml\nwrote rendered/prod.yaml\n");
+    for env in ["cp-dev", "dev", "prod"] {
+        let written = std::fs::read_to_string(dir.path().join(format!("rendered/{env}.yaml"))).unwrap();
+        let committed =
+            std::fs::read_to_string(crate::harness::repo().join(format!("rendered/{env}.yaml"))).unwrap();
+        assert_eq!(written, committed, "{env}");
+    }
+}

@@ -87,6 +87,7 @@ fn parse_metadata(chart_yaml: &str, dir: &Path) -> Result<Metadata> {
 /// A chart (without subcharts yet) from its metadata and its files: values, templates
 /// (only partials for a library chart) and the other files.
 fn assemble(dir: &Path, chart_yaml: String, meta: Metadata, files: Vec<(String, Vec<u8>)>) -> Result<Chart> {
+    super::LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut chart = Chart {
         meta,
         dir: dir.to_path_buf(),
@@ -123,10 +124,14 @@ pub(super) fn load_dir(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
 }
 
 fn load_root(dir: &Path, root: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
-    let chart_yaml = read_text(&root.join("Chart.yaml"), &dir.join("Chart.yaml"))?;
-    let meta = parse_metadata(&chart_yaml, dir)?;
     let ignore = read_ignore(dir, root)?;
-    let walked = walk(dir, root, &ignore)?.into_iter().map(|f| (f.path, f.bytes)).collect();
+    let walked: Vec<(String, Vec<u8>)> =
+        walk(dir, root, &ignore)?.into_iter().map(|f| (f.path, f.bytes)).collect();
+    let chart_yaml = match walked.iter().find(|(path, _)| path == "Chart.yaml") {
+        Some((_, bytes)) => utf8(bytes.clone(), &dir.join("Chart.yaml"))?,
+        None => read_text(&root.join("Chart.yaml"), &dir.join("Chart.yaml"))?,
+    };
+    let meta = parse_metadata(&chart_yaml, dir)?;
     let mut chart = assemble(dir, chart_yaml, meta, walked)?;
     chart.subcharts = load_subcharts(&chart, root, &ignore, stack)?;
     Ok(chart)

@@ -17,6 +17,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// How many charts (subcharts included) this process has loaded, for `--debug`.
+static LOADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many charts (subcharts included) this process has loaded so far.
+pub fn loads() -> usize {
+    LOADS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// A chart's files other than templates, values and `Chart.yaml`, by `/`-separated path.
 pub type Files = Arc<BTreeMap<String, Vec<u8>>>;
 

@@ -1,15 +1,13 @@
 //! `rudder diff`: renders each environment asked for, loads its baseline, compares,
 //! prints the report, and optionally replaces the baseline.
 
-use super::{
-    Request, Setup, baseline_path, read_stdin_if_needed, render_documents, setup, values_read_stdin,
-};
+use super::{choices, render_release, values_read_stdin};
 use crate::cli::{ColorChoice, DiffArgs, DiffFormat};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use rudder::diff::{Options, Palette, Report, Resource};
 use rudder::git::Snapshot;
-use rudder::project::Project;
+use rudder::release::{Release, Workspace};
 use std::ffi::OsStr;
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -31,28 +29,38 @@ enum Baseline {
     File(PathBuf),
     Stdin(String),
     Environment(String),
-    Revision(Snapshot),
+    /// The workspace as it was at a git revision (its chart loaded once).
+    Revision {
+        revision: String,
+        workspace: Box<Workspace>,
+        _snapshot: Snapshot,
+    },
 }
 
 pub fn run(args: DiffArgs) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
-    let stdin = read_stdin_if_needed(&args.values)?;
-    let baseline = baseline(&args, &cwd)?;
-    let project = Project::find(&cwd)?;
+    let baseline_stdin = read_baseline_stdin(&args)?;
+    let mut choices = choices(args.chart.clone(), None, &args.values, args.manifest)?;
+    choices.kube_version = args.kube_version.clone();
+    choices.api_versions = args.api_versions.clone();
+    let workspace = Workspace::open(&cwd, None, choices.clone())?;
+    let baseline = baseline(&args, &cwd, baseline_stdin, choices)?;
     let envs: Vec<Option<String>> = if args.all_envs {
-        let project = project.as_ref().with_context(|| {
-            format!("--all-envs needs a {} with environments", rudder::project::FILE_NAME)
-        })?;
-        project.environment_names().into_iter().map(Some).collect()
+        let names = workspace.environment_names();
+        if names.is_empty() {
+            bail!("--all-envs needs a {} with environments", rudder::project::FILE_NAME);
+        }
+        names.into_iter().map(Some).collect()
     } else {
         vec![args.values.env.clone()]
     };
-    let ignore = project.as_ref().map(|p| p.file.diff.ignore.clone()).unwrap_or_default();
+    let ignore = workspace.project.as_ref().map(|p| p.file.diff.ignore.clone()).unwrap_or_default();
     let options = Options { show_secrets: args.show_secrets, ignore: &ignore };
     let outcomes: Vec<Outcome> = envs
         .par_iter()
-        .map(|env| diff_environment(env.as_deref(), &args, &baseline, &stdin, &options))
+        .map(|env| diff_environment(&workspace, env.as_deref(), &args, &baseline, &options))
         .collect::<Result<_>>()?;
+    super::debug_loads(args.values.debug);
     let (reports, updates): (Vec<Report>, Vec<_>) =
         outcomes.into_iter().map(|o| (o.report, o.update)).unzip();
     write_report(&reports, &args)?;
@@ -64,21 +72,32 @@ pub fn run(args: DiffArgs) -> Result<ExitCode> {
     Ok(if changed { ExitCode::from(CHANGES) } else { ExitCode::SUCCESS })
 }
 
-fn baseline(args: &DiffArgs, cwd: &Path) -> Result<Baseline> {
+/// Standard input as the baseline (`--against -`), read before anything else.
+fn read_baseline_stdin(args: &DiffArgs) -> Result<Option<String>> {
+    if args.against.as_deref() != Some(Path::new("-")) {
+        return Ok(None);
+    }
+    if values_read_stdin(&args.values) {
+        bail!("standard input cannot be both the baseline (--against -) and a values file");
+    }
+    if args.update {
+        bail!("--update cannot write to standard input (--against -)");
+    }
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text).context("cannot read the baseline from standard input")?;
+    Ok(Some(text))
+}
+
+fn baseline(
+    args: &DiffArgs,
+    cwd: &Path,
+    stdin: Option<String>,
+    choices: rudder::release::Choices,
+) -> Result<Baseline> {
+    if let Some(text) = stdin {
+        return Ok(Baseline::Stdin(text));
+    }
     if let Some(path) = &args.against {
-        if path == Path::new("-") {
-            if values_read_stdin(&args.values) {
-                bail!("standard input cannot be both the baseline (--against -) and a values file");
-            }
-            if args.update {
-                bail!("--update cannot write to standard input (--against -)");
-            }
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("cannot read the baseline from standard input")?;
-            return Ok(Baseline::Stdin(text));
-        }
         if args.update && path.is_dir() {
             bail!("--update cannot replace a directory baseline ({}); use a file", path.display());
         }
@@ -88,25 +107,32 @@ fn baseline(args: &DiffArgs, cwd: &Path) -> Result<Baseline> {
         return Ok(Baseline::Environment(env.clone()));
     }
     if let Some(revision) = &args.against_ref {
-        return Ok(Baseline::Revision(Snapshot::extract(cwd, revision)?));
+        let snapshot = Snapshot::extract(cwd, revision)?;
+        let mut choices = choices;
+        choices.chart = args.chart.as_deref().map(|c| snapshot.map(c));
+        let workspace = Workspace::open(&snapshot.cwd(), Some(snapshot.root()), choices)
+            .with_context(|| format!("cannot render at {revision}"))?;
+        return Ok(Baseline::Revision {
+            revision: revision.clone(),
+            workspace: Box::new(workspace),
+            _snapshot: snapshot,
+        });
     }
     Ok(Baseline::LastRender)
 }
 
 fn diff_environment(
+    workspace: &Workspace,
     env: Option<&str>,
     args: &DiffArgs,
     baseline: &Baseline,
-    stdin: &str,
     options: &Options,
 ) -> Result<Outcome> {
-    let mut request = Request::here(args.chart.clone(), None, &args.values, stdin)?;
-    request.env = env;
-    let new = setup(request)?;
-    let documents = render_documents(&new, args.kube_version.as_deref(), &args.api_versions, args.manifest)?;
-    let namespace = new.release.namespace.clone();
+    let new = workspace.release(env)?;
+    let documents = render_release(&new)?;
+    let namespace = new.info.namespace.clone();
     let new_resources = rudder::diff::from_documents(&documents, &namespace)?;
-    let old = load_baseline(baseline, env, args, &new, stdin)?;
+    let old = load_baseline(baseline, env, &new)?;
     let report = Report {
         label: env.map(str::to_string),
         baseline: old.shown,
@@ -143,14 +169,8 @@ impl Loaded {
     }
 }
 
-fn load_baseline(
-    baseline: &Baseline,
-    env: Option<&str>,
-    args: &DiffArgs,
-    new: &Setup,
-    stdin: &str,
-) -> Result<Loaded> {
-    let namespace = &new.release.namespace;
+fn load_baseline(baseline: &Baseline, env: Option<&str>, new: &Release) -> Result<Loaded> {
+    let namespace = &new.info.namespace;
     match baseline {
         Baseline::LastRender => {
             let Some(env) = env else {
@@ -158,7 +178,7 @@ fn load_baseline(
                     "nothing to compare with: pass --env NAME (to compare with its last render) or --against PATH"
                 );
             };
-            let path = baseline_path(new.project.as_ref(), env);
+            let path = new.workspace.baseline_path(env);
             let shown = path.display().to_string();
             if !path.exists() {
                 eprintln!("note: {shown} does not exist yet; every resource shows as added");
@@ -175,31 +195,20 @@ fn load_baseline(
             Ok(Loaded::new(rudder::diff::parse_stream(text, "<stdin>", namespace)?, "<stdin>", None))
         }
         Baseline::Environment(other) => {
-            let mut request = Request::here(args.chart.clone(), None, &args.values, stdin)?;
-            request.env = Some(other);
-            let resources = rendered_resources(request, args, namespace)
+            let old = new.workspace.release(Some(other))?;
+            let resources = rendered_resources(&old, namespace)
                 .with_context(|| format!("cannot render environment {other:?}"))?;
             // The other environment's namespace lines up with this one's: the diff shows
             // what differs in the resources, not that they live elsewhere.
-            let other_namespace = Project::find(&std::env::current_dir()?)?
-                .and_then(|p| p.environment(other).ok())
-                .and_then(|e| args.values.namespace.clone().or(e.namespace));
-            let resources = match other_namespace {
-                Some(from) => rudder::diff::relocate(resources, &from, namespace),
+            let resources = match &old.namespace_in_force {
+                Some(from) => rudder::diff::relocate(resources, from, namespace),
                 None => resources,
             };
             Ok(Loaded::new(resources, format!("environment {other}"), None))
         }
-        Baseline::Revision(snapshot) => {
-            let mut request =
-                Request::here(args.chart.as_deref().map(|c| snapshot.map(c)), None, &args.values, stdin)?;
-            request.dir = snapshot.cwd();
-            request.top = Some(snapshot.root());
-            request.env = env;
-            let revision = &snapshot.revision;
+        Baseline::Revision { revision, workspace, .. } => {
             let shown = format!("revision {revision}");
-            if let (Some(env), Some(project)) =
-                (env, Project::find_within(&snapshot.cwd(), Some(snapshot.root()))?)
+            if let (Some(env), Some(project)) = (env, &workspace.project)
                 && !project.file.environments.contains_key(env)
             {
                 eprintln!(
@@ -207,7 +216,8 @@ fn load_baseline(
                 );
                 return Ok(Loaded::new(Vec::new(), shown, None));
             }
-            let resources = rendered_resources(request, args, namespace)
+            let old = workspace.release(env).with_context(|| format!("cannot render at {revision}"))?;
+            let resources = rendered_resources(&old, namespace)
                 .with_context(|| format!("cannot render at {revision}"))?;
             Ok(Loaded::new(resources, shown, None))
         }
@@ -216,10 +226,8 @@ fn load_baseline(
 
 /// A baseline that is itself a render (another environment, or a revision); documents
 /// without a namespace count in the new render's `namespace`.
-fn rendered_resources(request: Request, args: &DiffArgs, namespace: &str) -> Result<Vec<Resource>> {
-    let old = setup(request)?;
-    let documents = render_documents(&old, args.kube_version.as_deref(), &args.api_versions, args.manifest)?;
-    rudder::diff::from_documents(&documents, namespace)
+fn rendered_resources(release: &Release, namespace: &str) -> Result<Vec<Resource>> {
+    rudder::diff::from_documents(&render_release(release)?, namespace)
 }
 
 fn write_report(reports: &[Report], args: &DiffArgs) -> Result<()> {

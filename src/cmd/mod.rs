@@ -5,13 +5,12 @@ mod diff;
 mod package;
 
 use crate::cli::{Command, ManifestArgs, RenderArgs, ShowCommand, ValueArgs, ValuesArgs};
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result};
 use rudder::chart::Chart;
-use rudder::manifest::Document;
-use rudder::project::{Environment, Project};
-use rudder::render::{Capabilities, Release};
-use rudder::values::{ValueOptions, Values};
-use std::io::{BufWriter, Read, Write};
+use rudder::manifest::{Document, HookFilter};
+use rudder::release::{Choices, Release, Workspace};
+use rudder::values::ValueOptions;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -37,161 +36,65 @@ pub fn describe(error: &anyhow::Error) -> String {
     text
 }
 
-/// Everything the render, diff and values commands agree on before rendering.
-struct Setup {
-    project: Option<Project>,
-    chart: Chart,
-    values: Values,
-    release: Release,
-    environment: Environment,
-    /// The namespace given by `-n` or the environment, if any (else the release
-    /// namespace is Helm's `default` and nothing is injected).
-    namespace_in_force: Option<String>,
-}
-
-/// What to set up: where to start looking for `rudder.yaml` and resolving the chart
-/// argument, and the choices from the command line.
-struct Request<'a> {
-    dir: PathBuf,
+/// The command line's choices for every environment a command renders.
+fn choices(
     chart: Option<PathBuf>,
     release: Option<String>,
-    env: Option<&'a str>,
-    args: &'a ValueArgs,
-    /// Standard input, read once up front when a flag asks for it (`-f -`).
-    stdin: &'a str,
-    /// Where the search for `rudder.yaml` stops (a git snapshot's root).
-    top: Option<&'a Path>,
+    args: &ValueArgs,
+    flags: ManifestArgs,
+) -> Result<Choices> {
+    let inject_namespace = match (flags.inject_namespace, flags.no_inject_namespace) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    };
+    Ok(Choices {
+        chart,
+        release: release.or_else(|| args.release.clone()),
+        namespace: args.namespace.clone(),
+        values: ValueOptions {
+            files: args.files.clone(),
+            set_json: args.set_json.clone(),
+            set: args.set.clone(),
+            set_string: args.set_string.clone(),
+            set_file: args.set_file.clone(),
+        },
+        kube_version: None,
+        api_versions: Vec::new(),
+        hooks: HookFilter { no_hooks: flags.no_hooks, skip_tests: flags.skip_tests },
+        inject_namespace,
+        stdin: rudder::release::read_stdin_if(values_read_stdin(args))?,
+    })
 }
 
-impl<'a> Request<'a> {
-    /// A request in the working directory with the flags as given.
-    fn here(
-        chart: Option<PathBuf>,
-        release: Option<String>,
-        args: &'a ValueArgs,
-        stdin: &'a str,
-    ) -> Result<Self> {
-        let dir = std::env::current_dir().context("cannot read the working directory")?;
-        Ok(Request { dir, chart, release, env: args.env.as_deref(), args, stdin, top: None })
-    }
+/// Opens the workspace in the working directory.
+fn open(choices: Choices) -> Result<Workspace> {
+    let dir = std::env::current_dir().context("cannot read the working directory")?;
+    Workspace::open(&dir, None, choices)
 }
 
-fn setup(request: Request) -> Result<Setup> {
-    let Request { dir, chart, release, env, args, stdin, top } = request;
-    let project = Project::find_within(&dir, top)?;
-    let environment = match (env, &project) {
-        (None, _) => Environment::default(),
-        (Some(name), Some(project)) => project.environment(name)?,
-        (Some(name), None) => rudder::project::environment_without_project(&dir, name)?,
-    };
-    let chart_dir = chart
-        .map(|c| dir.join(c))
-        .or_else(|| project.as_ref().and_then(Project::chart))
-        .ok_or_else(|| {
-            anyhow!(
-                "no chart given: pass a chart directory, or run where a {} names one",
-                rudder::project::FILE_NAME
-            )
-        })?;
-    let chart = Chart::load(&relative_to_cwd(&chart_dir))?;
-    let name = release
-        .or_else(|| args.release.clone())
-        .or_else(|| project.as_ref().and_then(|p| p.file.release.clone()))
-        .unwrap_or_else(|| "release-name".to_string());
-    rudder::render::validate_release_name(&name)?;
-    let namespace_in_force = args.namespace.clone().or_else(|| environment.namespace.clone());
-    let release = Release {
-        name,
-        namespace: namespace_in_force.clone().unwrap_or_else(|| "default".into()),
-        environment: environment.name.clone(),
-    };
-    let options = ValueOptions {
-        files: environment
-            .values_files
-            .iter()
-            .map(|f| relative_to_cwd(f))
-            .chain(args.files.iter().cloned())
-            .collect(),
-        set_json: args.set_json.clone(),
-        set: args.set.clone(),
-        set_string: args.set_string.clone(),
-        set_file: args.set_file.clone(),
-    };
-    let user = rudder::values::user_values(&options, &mut stdin.as_bytes())?;
-    let values = rudder::values::resolve(&chart, user)?;
-    for warning in &values.warnings {
+/// Resolves and renders one release, printing its warnings.
+fn render_release(release: &Release) -> Result<Vec<Document>> {
+    for warning in &release.values.warnings {
         eprintln!("warning: {warning}");
     }
-    Ok(Setup { project, chart, values, release, environment, namespace_in_force })
-}
-
-/// `path` without the working directory in front, so messages show short paths.
-fn relative_to_cwd(path: &Path) -> PathBuf {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    match path.strip_prefix(&cwd) {
-        Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
-        Ok(relative) => relative.to_path_buf(),
-        Err(_) => path.to_path_buf(),
-    }
-}
-
-/// Renders a set-up release into checked, ordered documents; prints the warnings.
-fn render_documents(
-    setup: &Setup,
-    kube_version: Option<&str>,
-    api_versions: &[String],
-    flags: ManifestArgs,
-) -> Result<Vec<Document>> {
-    let kube_version = kube_version.or(setup.environment.kube_version.as_deref());
-    let caps = Capabilities::new(kube_version, api_versions)?;
-    let files = rudder::render::render(&setup.chart, &setup.values, &setup.release, &caps)?;
-    let manifest = rudder::manifest::documents(&files, &manifest_options(setup, flags))?;
+    let manifest = release.render()?;
     for warning in &manifest.warnings {
         eprintln!("warning: {warning}");
     }
     Ok(manifest.documents)
 }
 
-/// The manifest stage's choices: flags first, then the environment, then defaults.
-fn manifest_options(setup: &Setup, flags: ManifestArgs) -> rudder::manifest::Options<'_> {
-    let env = &setup.environment;
-    let inject = if flags.inject_namespace {
-        true
-    } else if flags.no_inject_namespace {
-        false
-    } else {
-        env.inject_namespace.unwrap_or(true)
-    };
-    rudder::manifest::Options {
-        namespace: setup.namespace_in_force.as_deref().filter(|_| inject),
-        cluster_scoped: setup.project.as_ref().map_or(&[], |p| p.file.cluster_scoped.as_slice()),
-        hooks: rudder::manifest::HookFilter {
-            no_hooks: flags.no_hooks || env.no_hooks,
-            skip_tests: flags.skip_tests || env.skip_tests,
-        },
+/// With `--debug`, says how many charts were loaded (subcharts included) on stderr.
+fn debug_loads(debug: bool) {
+    if debug {
+        eprintln!("debug: charts loaded: {}", rudder::chart::loads());
     }
 }
 
 /// True if a value flag reads standard input (`-f -`, `--set-file k=-`).
 fn values_read_stdin(args: &ValueArgs) -> bool {
     args.files.iter().any(|f| f == Path::new("-")) || args.set_file.iter().any(|s| s.ends_with("=-"))
-}
-
-/// Reads standard input once, when a value flag names it.
-fn read_stdin_if_needed(args: &ValueArgs) -> Result<String> {
-    let mut text = String::new();
-    if values_read_stdin(args) {
-        std::io::stdin().read_to_string(&mut text).context("cannot read standard input")?;
-    }
-    Ok(text)
-}
-
-/// Where environment `env`'s last render is kept.
-fn baseline_path(project: Option<&Project>, env: &str) -> PathBuf {
-    match project {
-        Some(project) => relative_to_cwd(&project.rendered_path(env)),
-        None => Path::new(rudder::project::DEFAULT_RENDERED_DIR).join(format!("{env}.yaml")),
-    }
 }
 
 fn render(args: RenderArgs) -> Result<()> {
@@ -201,17 +104,21 @@ fn render(args: RenderArgs) -> Result<()> {
         [name, chart] => (Some(name.clone()), Some(PathBuf::from(chart))),
         _ => unreachable!("clap allows at most two"),
     };
-    let stdin = read_stdin_if_needed(&args.values)?;
-    let setup = setup(Request::here(chart, release_name, &args.values, &stdin)?)?;
-    let documents =
-        render_documents(&setup, args.kube_version.as_deref(), &args.api_versions, args.manifest)?;
-    let documents = rudder::output::show_only(documents, &args.show_only)?;
+    let mut choices = choices(chart, release_name, &args.values, args.manifest)?;
+    choices.kube_version = args.kube_version.clone();
+    choices.api_versions = args.api_versions.clone();
+    let workspace = open(choices)?;
+    if args.all_envs {
+        write_every_environment(&workspace)?;
+        debug_loads(args.values.debug);
+        return Ok(());
+    }
+    let release = workspace.release(args.values.env.as_deref())?;
+    let documents = rudder::output::show_only(render_release(&release)?, &args.show_only)?;
+    debug_loads(args.values.debug);
     if args.write {
-        let path = baseline_path(setup.project.as_ref(), &setup.environment.name);
-        let mut bytes = Vec::new();
-        rudder::output::write_stream(&documents, &mut bytes)?;
-        rudder::atomic::write(&path, &bytes)?;
-        println!("wrote {}", path.display());
+        let path = workspace.baseline_path(&release.environment.name);
+        write_baseline(&path, &documents)?;
         return Ok(());
     }
     match &args.output_dir {
@@ -230,11 +137,43 @@ fn render(args: RenderArgs) -> Result<()> {
     }
 }
 
+/// `render --all-envs --write`: every environment rendered (in parallel, one chart),
+/// then each baseline written.
+fn write_every_environment(workspace: &Workspace) -> Result<()> {
+    use rayon::prelude::*;
+    let names = workspace.environment_names();
+    if names.is_empty() {
+        anyhow::bail!("--all-envs needs a {} with environments", rudder::project::FILE_NAME);
+    }
+    let rendered: Vec<(String, Vec<Document>)> = names
+        .par_iter()
+        .map(|env| {
+            let release = workspace.release(Some(env))?;
+            Ok((env.clone(), render_release(&release)?))
+        })
+        .collect::<Result<_>>()?;
+    for (env, documents) in rendered {
+        write_baseline(&workspace.baseline_path(&env), &documents)?;
+    }
+    Ok(())
+}
+
+fn write_baseline(path: &Path, documents: &[Document]) -> Result<()> {
+    let mut bytes = Vec::new();
+    rudder::output::write_stream(documents, &mut bytes)?;
+    rudder::atomic::write(path, &bytes)?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
 fn values(args: ValuesArgs) -> Result<()> {
-    let stdin = read_stdin_if_needed(&args.values)?;
-    let setup = setup(Request::here(args.chart, None, &args.values, &stdin)?)?;
-    let text = rudder::yaml::to_string(&serde_yaml::Value::Mapping(setup.values.root));
-    print(&text)
+    let workspace = open(choices(args.chart, None, &args.values, ManifestArgs::default())?)?;
+    let release = workspace.release(args.values.env.as_deref())?;
+    for warning in &release.values.warnings {
+        eprintln!("warning: {warning}");
+    }
+    debug_loads(args.values.debug);
+    print(&rudder::yaml::to_string(&serde_yaml::Value::Mapping(release.values.root)))
 }
 
 fn show(what: ShowCommand) -> Result<()> {

@@ -1,0 +1,167 @@
+//! Releases: a project's environments resolved into everything a render needs.
+//!
+//! A [`Workspace`] finds `rudder.yaml` once and loads the chart once; each
+//! [`Workspace::release`] then resolves one environment (its values files, namespace,
+//! kube version and switches, under the command line's choices) into merged values,
+//! `Release`, `Capabilities` and the manifest stage's options, and renders it. Rendering
+//! every environment shares the one chart.
+
+use crate::chart::Chart;
+use crate::manifest::{HookFilter, Manifest};
+use crate::project::{Environment, Project};
+use crate::render::{Capabilities, Release as ReleaseInfo};
+use crate::values::{ValueOptions, Values};
+use anyhow::{Context, Result, anyhow};
+use std::path::{Path, PathBuf};
+
+/// What the command line decides for every environment it renders.
+#[derive(Debug, Clone, Default)]
+pub struct Choices {
+    /// The chart directory or archive (default: the project's).
+    pub chart: Option<PathBuf>,
+    /// The release name (default: the project's, else `release-name`).
+    pub release: Option<String>,
+    /// `-n` (default: the environment's namespace, else `default`).
+    pub namespace: Option<String>,
+    /// `-f` files and the `--set` family, applied after the environment's files.
+    pub values: ValueOptions,
+    /// `--kube-version` (default: the environment's).
+    pub kube_version: Option<String>,
+    pub api_versions: Vec<String>,
+    /// `--no-hooks` / `--skip-tests`, added to the environment's switches.
+    pub hooks: HookFilter,
+    /// `--inject-namespace` (`Some(true)`) or `--no-inject-namespace` (`Some(false)`).
+    pub inject_namespace: Option<bool>,
+    /// Standard input, read once up front when a values flag names it.
+    pub stdin: String,
+}
+
+/// A project (if any) and its chart, loaded once.
+#[derive(Debug)]
+pub struct Workspace {
+    /// Where relative paths of the command line start (the working directory, or its
+    /// counterpart in a git snapshot).
+    pub dir: PathBuf,
+    pub project: Option<Project>,
+    pub chart: Chart,
+    pub choices: Choices,
+}
+
+/// One environment of a workspace, ready to render.
+#[derive(Debug)]
+pub struct Release<'w> {
+    pub workspace: &'w Workspace,
+    pub environment: Environment,
+    pub values: Values,
+    pub info: ReleaseInfo,
+    pub capabilities: Capabilities,
+    /// The namespace given by `-n` or the environment, if any.
+    pub namespace_in_force: Option<String>,
+}
+
+impl Workspace {
+    /// Finds `rudder.yaml` from `dir` upwards (never above `top`) and loads the chart.
+    pub fn open(dir: &Path, top: Option<&Path>, choices: Choices) -> Result<Workspace> {
+        let project = Project::find_within(dir, top)?;
+        let chart_dir = choices
+            .chart
+            .as_ref()
+            .map(|c| dir.join(c))
+            .or_else(|| project.as_ref().and_then(Project::chart))
+            .ok_or_else(|| {
+                anyhow!(
+                    "no chart given: pass a chart directory, or run where a {} names one",
+                    crate::project::FILE_NAME
+                )
+            })?;
+        let chart = Chart::load(&shorten(&chart_dir))?;
+        Ok(Workspace { dir: dir.to_path_buf(), project, chart, choices })
+    }
+
+    /// The environments of `rudder.yaml`, sorted.
+    pub fn environment_names(&self) -> Vec<String> {
+        self.project.as_ref().map(Project::environment_names).unwrap_or_default()
+    }
+
+    /// Where environment `env`'s last render is kept.
+    pub fn baseline_path(&self, env: &str) -> PathBuf {
+        match &self.project {
+            Some(project) => shorten(&project.rendered_path(env)),
+            None => Path::new(crate::project::DEFAULT_RENDERED_DIR).join(format!("{env}.yaml")),
+        }
+    }
+
+    /// Resolves environment `env` (or none) into a release.
+    pub fn release(&self, env: Option<&str>) -> Result<Release<'_>> {
+        let environment = match (env, &self.project) {
+            (None, _) => Environment::default(),
+            (Some(name), Some(project)) => project.environment(name)?,
+            (Some(name), None) => crate::project::environment_without_project(&self.dir, name)?,
+        };
+        let choices = &self.choices;
+        let name = choices
+            .release
+            .clone()
+            .or_else(|| self.project.as_ref().and_then(|p| p.file.release.clone()))
+            .unwrap_or_else(|| "release-name".to_string());
+        crate::render::validate_release_name(&name)?;
+        let namespace_in_force = choices.namespace.clone().or_else(|| environment.namespace.clone());
+        let info = ReleaseInfo {
+            name,
+            namespace: namespace_in_force.clone().unwrap_or_else(|| "default".into()),
+            environment: environment.name.clone(),
+        };
+        let mut options = choices.values.clone();
+        options.files = environment.values_files.iter().map(|f| shorten(f)).chain(options.files).collect();
+        let user = crate::values::user_values(&options, &mut choices.stdin.as_bytes())?;
+        let values = crate::values::resolve(&self.chart, user)?;
+        let kube_version = choices.kube_version.as_deref().or(environment.kube_version.as_deref());
+        let capabilities = Capabilities::new(kube_version, &choices.api_versions)?;
+        Ok(Release { workspace: self, environment, values, info, capabilities, namespace_in_force })
+    }
+}
+
+impl Release<'_> {
+    /// Renders the release into checked, ordered documents.
+    pub fn render(&self) -> Result<Manifest> {
+        let files =
+            crate::render::render(&self.workspace.chart, &self.values, &self.info, &self.capabilities)?;
+        crate::manifest::documents(&files, &self.manifest_options())
+    }
+
+    /// The manifest stage's choices: the command line first, then the environment, then
+    /// the defaults (inject the namespace in force; keep every hook).
+    pub fn manifest_options(&self) -> crate::manifest::Options<'_> {
+        let choices = &self.workspace.choices;
+        let env = &self.environment;
+        let inject = choices.inject_namespace.or(env.inject_namespace).unwrap_or(true);
+        crate::manifest::Options {
+            namespace: self.namespace_in_force.as_deref().filter(|_| inject),
+            cluster_scoped: self.workspace.project.as_ref().map_or(&[], |p| p.file.cluster_scoped.as_slice()),
+            hooks: HookFilter {
+                no_hooks: choices.hooks.no_hooks || env.no_hooks,
+                skip_tests: choices.hooks.skip_tests || env.skip_tests,
+            },
+        }
+    }
+}
+
+/// `path` without the working directory in front, so messages show short paths.
+fn shorten(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    match path.strip_prefix(&cwd) {
+        Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(relative) => relative.to_path_buf(),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+/// Reads standard input when `needed` (a values flag names it), once.
+pub fn read_stdin_if(needed: bool) -> Result<String> {
+    let mut text = String::new();
+    if needed {
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .context("cannot read standard input")?;
+    }
+    Ok(text)
+}
