@@ -91,6 +91,8 @@ mod tests {
     fn doc(source: &str, name: &str) -> Document {
         Document {
             source: source.into(),
+            line: 1,
+            namespace: None,
             text: format!("kind: ConfigMap\nmetadata:\n  name: {name}"),
             api_version: "v1".into(),
             kind: "ConfigMap".into(),

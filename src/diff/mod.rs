@@ -23,30 +23,13 @@ pub use load::{from_documents, index, parse_stream, read_path, relocate};
 pub use markdown::{MARKDOWN_LIMIT, write_markdown};
 pub use text::{Palette, write_summary, write_text};
 
+pub use crate::manifest::ResourceId;
+
 use crate::project::IgnoreRule;
 use serde::Serialize;
 use serde_yaml::Value;
 use std::collections::BTreeMap;
 use std::fmt;
-
-/// What makes two documents the same resource: the version of `apiVersion` is left out.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ResourceId {
-    /// API group; empty for the core group.
-    pub group: String,
-    pub kind: String,
-    /// `metadata.namespace`, or the release namespace when the document has none.
-    pub namespace: String,
-    pub name: String,
-}
-
-impl fmt::Display for ResourceId {
-    /// `Deployment/frontend (apps)`; the core group reads `(core)`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let group = if self.group.is_empty() { "core" } else { &self.group };
-        write!(f, "{}/{} ({group})", self.kind, self.name)
-    }
-}
 
 /// One parsed document with its identity.
 #[derive(Debug, Clone)]
@@ -193,7 +176,7 @@ pub fn compare(
 }
 
 fn is_secret(id: &ResourceId) -> bool {
-    id.group.is_empty() && id.kind == "Secret"
+    crate::manifest::secret::is_secret(&id.group, &id.kind)
 }
 
 fn prepare(value: &mut Value, id: &ResourceId, options: &Options) {

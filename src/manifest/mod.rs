@@ -3,16 +3,19 @@
 //! namespace in force given to namespaced resources ([`namespace`]), then put in Helm's
 //! install order.
 
+mod document;
 pub mod hooks;
 pub mod namespace;
+pub mod secret;
+mod stream;
 
+pub use document::{Document, ResourceId};
 pub use hooks::{Hook, HookFilter};
+pub use stream::{read as read_stream, split};
 
 use crate::project::ClusterScopedKind;
 use crate::render::RenderedFile;
-use crate::yaml::Schema;
-use anyhow::{Result, anyhow, bail};
-use serde_yaml::Value;
+use anyhow::Result;
 
 /// Helm v4's install order of kinds; unknown kinds come after, by name.
 pub const INSTALL_ORDER: &[&str] = &[
@@ -56,22 +59,6 @@ pub const INSTALL_ORDER: &[&str] = &[
     "ValidatingWebhookConfiguration",
 ];
 
-/// One Kubernetes resource as rendered.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Document {
-    /// The template's source path.
-    pub source: String,
-    /// The document's text, trimmed.
-    pub text: String,
-    pub api_version: String,
-    pub kind: String,
-    pub name: String,
-    /// Its `helm.sh/hook` annotation: hooks are printed after the rest.
-    pub hook: Hook,
-    /// The document parsed (a mapping), for later stages such as `diff`.
-    pub value: Value,
-}
-
 /// What a render leaves to the manifest stage.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options<'a> {
@@ -98,7 +85,7 @@ pub fn documents(files: &[RenderedFile], options: &Options) -> Result<Manifest> 
     let mut manifest = Manifest::default();
     for file in files {
         for (line, text) in split(&file.text) {
-            let Some(document) = parse(&file.path, text, line)? else { continue };
+            let Some(document) = stream::rendered(&file.path, text, line)? else { continue };
             scopes.learn(&document.value);
             if let Hook::Unknown(events) = &document.hook {
                 manifest.warnings.push(format!(
@@ -118,6 +105,7 @@ pub fn documents(files: &[RenderedFile], options: &Options) -> Result<Manifest> 
                 && namespace::lacks_namespace(&document.value)
             {
                 namespace::inject(&mut document.text, &mut document.value, ns);
+                document.refresh_namespace();
             }
         }
     }
@@ -127,98 +115,12 @@ pub fn documents(files: &[RenderedFile], options: &Options) -> Result<Manifest> 
     Ok(manifest)
 }
 
-impl Document {
-    /// The API group of `apiVersion` (empty for the core group).
-    pub fn group(&self) -> &str {
-        self.api_version.rsplit_once('/').map_or("", |(group, _)| group)
-    }
-}
-
 /// The sort key of a kind: its place in [`INSTALL_ORDER`], or after all of them by name.
 pub fn rank(kind: &str) -> (usize, &str) {
     match INSTALL_ORDER.iter().position(|k| *k == kind) {
         Some(index) => (index, ""),
         None => (INSTALL_ORDER.len(), kind),
     }
-}
-
-/// Splits a rendered file at lines starting with `---` (text after the marker begins the
-/// next document, as in Helm); yields each non-empty document, trimmed, with the 1-based
-/// line it starts on.
-pub fn split(text: &str) -> Vec<(usize, &str)> {
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    let mut start_line = 1;
-    let mut offset = 0;
-    for (index, line) in text.split_inclusive('\n').enumerate() {
-        if let Some(rest) = line.strip_prefix("---") {
-            push_piece(&mut pieces, text, start, offset, start_line);
-            start = offset + 3 + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
-            start_line = index + 1;
-        }
-        offset += line.len();
-    }
-    push_piece(&mut pieces, text, start, text.len(), start_line);
-    pieces
-}
-
-fn push_piece<'t>(pieces: &mut Vec<(usize, &'t str)>, text: &'t str, start: usize, end: usize, line: usize) {
-    let piece = &text[start..end];
-    let trimmed = piece.trim();
-    if trimmed.is_empty() {
-        return;
-    }
-    let leading_lines = piece[..piece.len() - piece.trim_start().len()].matches('\n').count();
-    pieces.push((line + leading_lines, trimmed));
-}
-
-/// Parses and checks one document; one that holds only comments is dropped (`None`).
-fn parse(source: &str, text: &str, first_line: usize) -> Result<Option<Document>> {
-    // Parsed as printed (`text` and a line break): what kubectl reads from the stream.
-    let printed = format!("{text}\n");
-    let value = crate::yaml::parse_document(&printed, Schema::Kube).map_err(|e| {
-        let line = e.location().map(|l| first_line + l.line() - 1);
-        let shown = line.map(|l| format!(" (rendered line {l})")).unwrap_or_default();
-        // The offending line helps, but never when it could hold a Secret's value.
-        let is_secret = text.lines().any(|l| l.trim() == "kind: Secret");
-        let excerpt = line
-            .filter(|_| !is_secret)
-            .and_then(|l| text.lines().nth(l - first_line))
-            .map(|t| format!("\n  | {t}"))
-            .unwrap_or_default();
-        let message = crate::yaml::error_message(&e);
-        anyhow!("{source}: the rendered output is not valid YAML{shown}: {message}{excerpt}")
-    })?;
-    let field = |path: &[&str]| -> Option<String> {
-        let mut current = &value;
-        for key in path {
-            current = current.get(key)?;
-        }
-        current.as_str().map(str::to_string).filter(|s| !s.is_empty())
-    };
-    let missing = |what: &str| anyhow!("{source}: the document at rendered line {first_line} has no {what}");
-    if value.is_null() {
-        return Ok(None);
-    }
-    if !value.is_mapping() {
-        bail!(
-            "{source}: the document at rendered line {first_line} is {}, not a mapping",
-            crate::yaml::kind_name(&value)
-        );
-    }
-    let api_version = field(&["apiVersion"]).ok_or_else(|| missing("apiVersion"))?;
-    let kind = field(&["kind"]).ok_or_else(|| missing("kind"))?;
-    let name = field(&["metadata", "name"]).ok_or_else(|| missing("metadata.name"))?;
-    let hook = Hook::of(&value);
-    Ok(Some(Document {
-        source: source.to_string(),
-        text: text.to_string(),
-        api_version,
-        kind,
-        name,
-        hook,
-        value,
-    }))
 }
 
 #[cfg(test)]
@@ -231,14 +133,6 @@ mod tests {
 
     fn doc(kind: &str, name: &str) -> String {
         format!("apiVersion: v1\nkind: {kind}\nmetadata:\n  name: {name}\n")
-    }
-
-    #[test]
-    fn split_handles_markers_blank_documents_and_glued_text() {
-        let text = "\n---\n\n---\na: 1\n--- # note\nb: 2\n---c: 3\n";
-        assert_eq!(split(text), vec![(5, "a: 1"), (6, "# note\nb: 2"), (8, "c: 3")]);
-        assert_eq!(split("a: 1\n"), vec![(1, "a: 1")]);
-        assert!(split("  \n---\n").is_empty());
     }
 
     /// The names of the documents of `files`, in output order.
@@ -275,7 +169,7 @@ mod tests {
         .unwrap_err();
         assert!(
             err.to_string()
-                .starts_with("c/templates/x.yaml: the rendered output is not valid YAML (rendered line 6)"),
+                .starts_with("c/templates/x.yaml:6:5: not valid YAML: mapping values are not allowed"),
             "{err}"
         );
         assert!(err.to_string().ends_with("\n  | a: b: c"), "{err}");
@@ -284,21 +178,15 @@ mod tests {
             &Options::default(),
         )
         .unwrap_err();
-        assert_eq!(err.to_string(), "c/templates/x.yaml: the document at rendered line 3 has no apiVersion");
+        assert_eq!(err.to_string(), "c/templates/x.yaml:3:1: the Secret document has no apiVersion");
         let err = documents(
             &[file("c/templates/x.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {}\n")],
             &Options::default(),
         )
         .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "c/templates/x.yaml: the document at rendered line 1 has no metadata.name"
-        );
+        assert_eq!(err.to_string(), "c/templates/x.yaml:1:1: the Secret document has no metadata.name");
         let err = documents(&[file("c/templates/x.yaml", "- a\n")], &Options::default()).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "c/templates/x.yaml: the document at rendered line 1 is a list, not a mapping"
-        );
+        assert_eq!(err.to_string(), "c/templates/x.yaml:1:1: the document is a list, not a mapping");
     }
 
     #[test]
@@ -312,10 +200,7 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(
-            err.starts_with("c/templates/s.yaml: the rendered output is not valid YAML (rendered line"),
-            "{err}"
-        );
+        assert!(err.starts_with("c/templates/s.yaml:6:1: not valid YAML: did not find expected"), "{err}");
         assert!(!err.contains("hunter2"), "{err}");
     }
 

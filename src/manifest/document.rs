@@ -1,0 +1,134 @@
+//! The one model of a rendered resource, for renders and baselines alike: its text as
+//! printed, its parsed value, where it comes from (template path or file, and its first
+//! line there), and its identity.
+
+use super::Hook;
+use crate::yaml::Schema;
+use anyhow::{Result, anyhow, bail};
+use serde_yaml::Value;
+use std::fmt;
+
+/// One Kubernetes resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The template's source path (`journal/templates/x.yaml`), or the file it was read from.
+    pub source: String,
+    /// Its first line in that template's output, or in that file.
+    pub line: usize,
+    /// The document's text as printed, without the final line break.
+    pub text: String,
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    /// `metadata.namespace`, if the document names one.
+    pub namespace: Option<String>,
+    /// Its `helm.sh/hook` annotation: hooks are printed after the rest.
+    pub hook: Hook,
+    /// The document parsed (a mapping), as kubectl reads it.
+    pub value: Value,
+}
+
+/// What makes two documents the same resource: the version of `apiVersion` is left out.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceId {
+    /// API group; empty for the core group.
+    pub group: String,
+    pub kind: String,
+    /// `metadata.namespace`, or the namespace a document without one belongs to.
+    pub namespace: String,
+    pub name: String,
+}
+
+impl fmt::Display for ResourceId {
+    /// `Deployment/frontend (apps)`; the core group reads `(core)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let group = if self.group.is_empty() { "core" } else { &self.group };
+        write!(f, "{}/{} ({group})", self.kind, self.name)
+    }
+}
+
+impl Document {
+    /// The API group of `apiVersion` (empty for the core group).
+    pub fn group(&self) -> &str {
+        self.api_version.rsplit_once('/').map_or("", |(group, _)| group)
+    }
+
+    /// Its identity; a document without a namespace belongs to `default_namespace`.
+    pub fn id(&self, default_namespace: &str) -> ResourceId {
+        ResourceId {
+            group: self.group().to_string(),
+            kind: self.kind.clone(),
+            namespace: self.namespace.clone().unwrap_or_else(|| default_namespace.to_string()),
+            name: self.name.clone(),
+        }
+    }
+
+    /// `source:line`, for messages.
+    pub fn origin(&self) -> String {
+        format!("{}:{}", self.source, self.line)
+    }
+
+    /// Re-reads the fields that live in the value (after the value changed).
+    pub(super) fn refresh_namespace(&mut self) {
+        self.namespace = text_at(&self.value, &["metadata", "namespace"]);
+    }
+}
+
+/// Parses `printed` (one document's text as printed: what kubectl reads) from `source`,
+/// starting at `line`. `None` for an empty or comment-only document. Errors read
+/// `source:line:col: message`; a line of the document is quoted only when the document
+/// cannot be a Secret.
+pub fn parse(source: &str, printed: &str, line: usize) -> Result<Option<Value>> {
+    crate::yaml::parse_document(printed, Schema::Kube).map(|v| (!v.is_null()).then_some(v)).map_err(|e| {
+        let (at_line, column) = e.location().map_or((line, 1), |l| (line + l.line() - 1, l.column()));
+        let excerpt = if super::secret::may_be_secret_text(printed) {
+            String::new()
+        } else {
+            printed.lines().nth(at_line - line).map(|t| format!("\n  | {t}")).unwrap_or_default()
+        };
+        anyhow!("{source}:{at_line}:{column}: not valid YAML: {}{excerpt}", crate::yaml::error_message(&e))
+    })
+}
+
+/// The resources of a parsed baseline document: itself, or the items of a `…List`.
+pub fn resources(value: Value, source: &str, line: usize, text: &str) -> Result<Vec<Document>> {
+    let is_list = text_at(&value, &["kind"]).is_some_and(|k| k.ends_with("List"));
+    if let (true, Some(Value::Sequence(items))) = (is_list, value.get("items")) {
+        let mut documents = Vec::new();
+        for item in items {
+            let item_text = crate::yaml::to_string(item).trim_end().to_string();
+            documents.extend(resources(item.clone(), source, line, &item_text)?);
+        }
+        return Ok(documents);
+    }
+    Ok(vec![one(value, source, line, text)?])
+}
+
+/// A parsed document as a resource: it must be a mapping with `apiVersion`, `kind` and
+/// `metadata.name`.
+pub fn one(value: Value, source: &str, line: usize, text: &str) -> Result<Document> {
+    let at = format!("{source}:{line}:1");
+    if !value.is_mapping() {
+        bail!("{at}: the document is {}, not a mapping", crate::yaml::kind_name(&value));
+    }
+    let kind = text_at(&value, &["kind"]).ok_or_else(|| anyhow!("{at}: the document has no kind"))?;
+    let missing = |what: &str| anyhow!("{at}: the {kind} document has no {what}");
+    let api_version = text_at(&value, &["apiVersion"]).ok_or_else(|| missing("apiVersion"))?;
+    let name = text_at(&value, &["metadata", "name"]).ok_or_else(|| missing("metadata.name"))?;
+    Ok(Document {
+        source: source.to_string(),
+        line,
+        text: text.to_string(),
+        api_version,
+        kind,
+        name,
+        namespace: text_at(&value, &["metadata", "namespace"]),
+        hook: Hook::of(&value),
+        value,
+    })
+}
+
+/// The non-empty string at `path`, if there is one.
+fn text_at(value: &Value, path: &[&str]) -> Option<String> {
+    path.iter().try_fold(value, |v, key| v.get(key))?.as_str().filter(|s| !s.is_empty()).map(str::to_string)
+}
