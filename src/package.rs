@@ -63,8 +63,7 @@ pub fn archive(dir: &Path, options: &Options) -> Result<(String, Vec<u8>)> {
     let mut entries = BTreeMap::new();
     collect(dir, "", &mut entries, &mut Vec::new())?;
     let chart_yaml = chart_yaml(&chart, options)?;
-    let meta = Metadata::parse(&chart_yaml)
-        .with_context(|| format!("invalid {}", dir.join("Chart.yaml").display()))?;
+    let meta = Metadata::parse(&chart_yaml, &dir.join("Chart.yaml").display().to_string())?;
     entries.insert("Chart.yaml".to_string(), Entry { bytes: chart_yaml.into_bytes(), executable: false });
     let file_name = archive_name(&meta)?;
     let tar = write_tar(&meta.name, &entries, options.mtime)?;
@@ -77,7 +76,11 @@ fn chart_yaml(chart: &Chart, options: &Options) -> Result<String> {
     if options.version.is_none() && options.app_version.is_none() {
         return Ok(chart.chart_yaml.clone());
     }
-    let mut map = crate::yaml::parse_mapping(&chart.chart_yaml, crate::yaml::Schema::Core)?;
+    let mut map = crate::yaml::parse_mapping(
+        &chart.chart_yaml,
+        crate::yaml::Schema::Core,
+        &chart.dir.join("Chart.yaml").display().to_string(),
+    )?;
     if let Some(version) = &options.version {
         semver::Version::parse(version)
             .map_err(|e| anyhow!("--version {version:?} is not a semantic version: {e}"))?;
@@ -117,8 +120,7 @@ fn collect(
     let chart_yaml =
         files.iter().find(|f| f.path == "Chart.yaml").map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
     let chart_yaml = chart_yaml.ok_or_else(|| anyhow!("{}: Chart.yaml is missing", dir.display()))?;
-    let meta = Metadata::parse(&chart_yaml)
-        .with_context(|| format!("invalid {}", dir.join("Chart.yaml").display()))?;
+    let meta = Metadata::parse(&chart_yaml, &dir.join("Chart.yaml").display().to_string())?;
     for file in files {
         entries.insert(
             format!("{prefix}{}", file.path),

@@ -138,18 +138,18 @@ impl Project {
     pub fn load(path: &Path) -> Result<Project> {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let file = Self::parse(&text).with_context(|| format!("invalid {}", path.display()))?;
+        let file = Self::parse(&text, &path.display().to_string())?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Project { root, file })
     }
 
-    /// Parses project file text.
-    pub fn parse(text: &str) -> Result<ProjectFile> {
+    /// Parses project file text read from `path`; errors read `path:line:col: message`.
+    pub fn parse(text: &str, path: &str) -> Result<ProjectFile> {
         if text.trim().is_empty() {
             return Ok(ProjectFile::default());
         }
-        crate::yaml::check_aliases(text)?;
-        Ok(serde_yaml::from_str(text)?)
+        crate::yaml::check_aliases(text).map_err(|e| anyhow!("{path}: {e}"))?;
+        serde_yaml::from_str(text).map_err(|e| anyhow!("{}", crate::yaml::located(path, &e)))
     }
 
     /// The default chart directory, if the project names one.
@@ -225,7 +225,7 @@ mod tests {
     use super::*;
 
     fn project(text: &str) -> Project {
-        Project { root: PathBuf::from("p"), file: Project::parse(text).unwrap() }
+        Project { root: PathBuf::from("p"), file: Project::parse(text, FILE_NAME).unwrap() }
     }
 
     const ENVS: &str = "chart: charts/app\nrelease: app\nenvironments:\n  dev:\n    namespace: app-dev\n    kubeVersion: 1.29.0\n  cp-dev:\n    extends: dev\n    namespace: app-cp\n  prod:\n    values: [values/prod.yaml, values/prod-secrets.yaml]\n";
@@ -303,7 +303,7 @@ mod tests {
     #[test]
     fn typos_in_the_project_file_are_errors() {
         assert!(
-            Project::parse("environments:\n  dev: {namspace: x}\n")
+            Project::parse("environments:\n  dev: {namspace: x}\n", FILE_NAME)
                 .unwrap_err()
                 .to_string()
                 .contains("namspace")

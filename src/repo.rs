@@ -104,9 +104,12 @@ fn entry_for(dir: &Path, archive: &Path, options: &IndexOptions, earlier: &[&Map
         .find(|(path, _)| path == "Chart.yaml")
         .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
         .ok_or_else(|| anyhow!("{shown}: the archive has no {}/Chart.yaml", files.top))?;
-    let meta = Metadata::parse(&chart_yaml).with_context(|| format!("invalid Chart.yaml in {shown}"))?;
-    let fields = crate::yaml::parse_mapping(&chart_yaml, crate::yaml::Schema::Core)
-        .with_context(|| format!("invalid Chart.yaml in {shown}"))?;
+    let meta = Metadata::parse(&chart_yaml, &format!("{shown}/{}/Chart.yaml", files.top))?;
+    let fields = crate::yaml::parse_mapping(
+        &chart_yaml,
+        crate::yaml::Schema::Core,
+        &format!("{shown}/{}/Chart.yaml", files.top),
+    )?;
     let relative = archive.strip_prefix(dir).unwrap_or(archive);
     let relative =
         relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
@@ -138,8 +141,7 @@ fn sorted(entry: Mapping) -> Mapping {
 
 fn read_index(path: &Path) -> Result<Mapping> {
     let text = crate::chart::read_text(path)?;
-    crate::yaml::parse_mapping(&text, crate::yaml::Schema::Core)
-        .with_context(|| format!("invalid {}", path.display()))
+    crate::yaml::parse_mapping(&text, crate::yaml::Schema::Core, &path.display().to_string())
 }
 
 /// The `entries` of an index: chart name to its version entries.

@@ -25,8 +25,8 @@ struct Rule {
 }
 
 impl Ignore {
-    /// Parses `.helmignore` text; errors name the line.
-    pub fn parse(text: &str) -> Result<Ignore> {
+    /// Parses `.helmignore` text read from `path`; errors read `path:line:1: message`.
+    pub fn parse(text: &str, path: &str) -> Result<Ignore> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut ignore = Ignore::default();
         ignore.add("templates/.?*").expect("the built-in rule is valid");
@@ -35,7 +35,7 @@ impl Ignore {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            ignore.add(line).map_err(|e| anyhow!("line {}: {e}", index + 1))?;
+            ignore.add(line).map_err(|e| anyhow!("{path}:{}:1: {e}", index + 1))?;
         }
         Ok(ignore)
     }
@@ -85,7 +85,7 @@ mod tests {
     use super::*;
 
     fn ignore(text: &str) -> Ignore {
-        Ignore::parse(text).unwrap()
+        Ignore::parse(text, ".helmignore").unwrap()
     }
 
     #[test]
@@ -126,7 +126,7 @@ mod tests {
 
     #[test]
     fn bad_patterns_name_the_line() {
-        let err = Ignore::parse("ok\n[unclosed\n").unwrap_err().to_string();
-        assert!(err.starts_with("line 2: invalid pattern \"[unclosed\""), "{err}");
+        let err = Ignore::parse("ok\n[unclosed\n", ".helmignore").unwrap_err().to_string();
+        assert!(err.starts_with(".helmignore:2:1: invalid pattern \"[unclosed\""), "{err}");
     }
 }

@@ -81,7 +81,7 @@ fn load_files(shown: &Path, files: Vec<(String, Vec<u8>)>, budget: &mut u64) -> 
 }
 
 fn parse_metadata(chart_yaml: &str, dir: &Path) -> Result<Metadata> {
-    Metadata::parse(chart_yaml).with_context(|| format!("invalid {}", dir.join("Chart.yaml").display()))
+    Metadata::parse(chart_yaml, &dir.join("Chart.yaml").display().to_string())
 }
 
 /// A chart (without subcharts yet) from its metadata and its files: values, templates
@@ -139,10 +139,8 @@ fn load_root(dir: &Path, root: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart>
 
 fn read_ignore(dir: &Path, root: &Path) -> Result<Ignore> {
     match fs::read_to_string(root.join(".helmignore")) {
-        Ok(text) => {
-            Ignore::parse(&text).with_context(|| format!("invalid {}", dir.join(".helmignore").display()))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ignore::parse(""),
+        Ok(text) => Ignore::parse(&text, &dir.join(".helmignore").display().to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ignore::parse("", ".helmignore"),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", dir.join(".helmignore").display())),
     }
 }
@@ -156,8 +154,11 @@ fn sort_files(chart: &mut Chart, walked: Vec<(String, Vec<u8>)>, dir: &Path) -> 
             "Chart.yaml" | "Chart.lock" | "values.schema.json" => {}
             "values.yaml" => {
                 let text = utf8(bytes, &shown)?;
-                chart.values = crate::yaml::parse_mapping(&text, crate::yaml::Schema::Kube)
-                    .with_context(|| format!("invalid {}", shown.display()))?;
+                chart.values = crate::yaml::parse_mapping(
+                    &text,
+                    crate::yaml::Schema::Kube,
+                    &shown.display().to_string(),
+                )?;
                 chart.values_yaml = text;
             }
             _ => match path.strip_prefix("templates/") {

@@ -84,13 +84,14 @@ impl Dependency {
 impl Metadata {
     /// Parses and validates `Chart.yaml` text. Errors name the field and, where it can be
     /// found, the line.
-    pub fn parse(text: &str) -> Result<Metadata> {
+    pub fn parse(text: &str, path: &str) -> Result<Metadata> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        crate::yaml::check_aliases(text)?;
-        let meta: Metadata = serde_yaml::from_str(text)?;
-        meta.validate().map_err(|e| match field_line(text, &e.field) {
-            Some(line) => anyhow::anyhow!("line {line}: {}", e.message),
-            None => anyhow::anyhow!("{}", e.message),
+        crate::yaml::check_aliases(text).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+        let meta: Metadata =
+            serde_yaml::from_str(text).map_err(|e| anyhow::anyhow!("{}", crate::yaml::located(path, &e)))?;
+        meta.validate().map_err(|e| {
+            let line = field_line(text, &e.field).unwrap_or(1);
+            anyhow::anyhow!("{path}:{line}:1: {}", e.message)
         })?;
         Ok(meta)
     }
@@ -239,7 +240,7 @@ mod tests {
 
     #[test]
     fn parses_a_minimal_chart() {
-        let meta = Metadata::parse(GOOD).unwrap();
+        let meta = Metadata::parse(GOOD, "Chart.yaml").unwrap();
         assert_eq!(meta.name, "web");
         assert!(!meta.is_library());
     }
@@ -247,26 +248,29 @@ mod tests {
     #[test]
     fn rejects_bad_fields_with_line_numbers() {
         let cases = [
-            ("apiVersion: v1\nname: a\nversion: 1.0.0", "line 1: apiVersion must be \"v2\""),
+            ("apiVersion: v1\nname: a\nversion: 1.0.0", "Chart.yaml:1:1: apiVersion must be \"v2\""),
             (
                 "apiVersion: v2\nname: ../x\nversion: 1.0.0",
-                "line 2: name \"../x\" is not a single safe path segment",
+                "Chart.yaml:2:1: name \"../x\" is not a single safe path segment",
             ),
             ("apiVersion: v2\nname: \"..\"\nversion: 1.0.0", "not a single safe path segment"),
             ("apiVersion: v2\nname: a\\b\nversion: 1.0.0", "not a single safe path segment"),
             ("apiVersion: v2\nversion: 1.0.0", "name is required"),
             (
                 "apiVersion: v2\nname: a\nversion: \"1.0\"",
-                "line 3: version \"1.0\" is not a SemVer 2 version",
+                "Chart.yaml:3:1: version \"1.0\" is not a SemVer 2 version",
             ),
             (
                 "apiVersion: v2\nname: a\nversion: 1.0.0\ntype: app",
-                "line 4: type must be application or library",
+                "Chart.yaml:4:1: type must be application or library",
             ),
-            ("apiVersion: v2\nname: a\nversion: 1.0.0\nkubeVersion: nope", "line 4: kubeVersion \"nope\""),
+            (
+                "apiVersion: v2\nname: a\nversion: 1.0.0\nkubeVersion: nope",
+                "Chart.yaml:4:1: kubeVersion \"nope\"",
+            ),
         ];
         for (text, expected) in cases {
-            let err = format!("{:#}", Metadata::parse(text).unwrap_err());
+            let err = format!("{:#}", Metadata::parse(text, "Chart.yaml").unwrap_err());
             assert!(err.contains(expected), "{err} does not contain {expected}");
         }
     }
@@ -274,15 +278,19 @@ mod tests {
     #[test]
     fn rejects_bad_dependencies() {
         let dup = format!("{GOOD}dependencies:\n- name: a\n- name: b\n  alias: a\n");
-        assert!(Metadata::parse(&dup).unwrap_err().to_string().contains("more than one dependency"));
+        assert!(
+            Metadata::parse(&dup, "Chart.yaml").unwrap_err().to_string().contains("more than one dependency")
+        );
         let alias = format!("{GOOD}dependencies:\n- name: a\n  alias: a.b\n");
-        assert!(Metadata::parse(&alias).unwrap_err().to_string().contains("disallowed characters"));
+        assert!(
+            Metadata::parse(&alias, "Chart.yaml").unwrap_err().to_string().contains("disallowed characters")
+        );
     }
 
     #[test]
     fn numeric_app_version_keeps_its_text() {
         // Helm turns `appVersion: 1.10` into "1.1"; the scalar's text is kept here.
-        let meta = Metadata::parse(&format!("{GOOD}appVersion: 1.10\n")).unwrap();
+        let meta = Metadata::parse(&format!("{GOOD}appVersion: 1.10\n"), "Chart.yaml").unwrap();
         assert_eq!(meta.app_version.as_deref(), Some("1.10"));
     }
 

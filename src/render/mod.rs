@@ -15,7 +15,7 @@ pub use context::{
 
 use crate::chart::Chart;
 use crate::values::Values;
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use rayon::prelude::*;
 use serde_yaml::Mapping;
 use tera::{Context, Tera};
@@ -108,8 +108,8 @@ fn compile(unit: &Unit, release: &Release, caps: &Capabilities) -> Result<(Tera,
     }
     tera.set_fallback_prefixes(prefixes).map_err(|e| anyhow!("{e}"))?;
     filters::register(&mut tera, unit.chart.files.clone());
-    tera.add_raw_templates(sources).map_err(|e| anyhow!("{e}")).with_context(|| {
-        format!("cannot compile the templates of chart {} ({})", unit.base, unit.chart.dir.display())
+    tera.add_raw_templates(sources).map_err(|e| {
+        located(&e, &format!("the templates of chart {} ({})", unit.base, unit.chart.dir.display()))
     })?;
     let mut context = Context::new();
     context.insert("Values", unit.values);
@@ -128,11 +128,38 @@ fn render_one((tera, context): &(Tera, Context), base: &str, path: &str) -> Resu
     let name = format!("{base}/templates/{path}");
     let mut context = context.clone();
     context.insert("Template", &serde_json::json!({ "Name": name, "BasePath": format!("{base}/templates") }));
-    let text = tera
-        .render(&name, &context)
-        .map_err(|e| anyhow!("{e}"))
-        .with_context(|| format!("cannot render {name}"))?;
+    let text = tera.render(&name, &context).map_err(|e| located(&e, &name))?;
     Ok(RenderedFile { path: name, text })
+}
+
+/// A Tera error as `path:line:col: message`, followed by Tera's excerpt of the source
+/// (Tera writes `message`, then a ` --> path:line:col` line and the excerpt); an error
+/// without a position is prefixed with `what` failed.
+fn located(error: &tera::Error, what: &str) -> anyhow::Error {
+    let text = error.to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    let lines: Vec<&str> = text.lines().collect();
+    match lines.iter().position(|l| l.trim_start().starts_with("--> ")) {
+        Some(at) => {
+            let location = lines[at].trim_start().trim_start_matches("--> ");
+            let message = lines[..at].join("\n");
+            anyhow!("{location}: {message}\n{}", lines[at + 1..].join("\n"))
+        }
+        None => anyhow!("{what}: {text}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tera_errors_read_path_line_column_message() {
+        let mut tera = tera::Tera::new();
+        tera.add_raw_template("t.yaml", &format!("{}a: {{{{ nope }}}}", "\n".repeat(11))).unwrap();
+        let error = tera.render("t.yaml", &tera::Context::new()).unwrap_err();
+        let text = super::located(&error, "t.yaml").to_string();
+        assert!(text.starts_with("t.yaml:12:7: "), "{text}");
+        assert!(text.contains("12 | a: {{ nope }}"), "{text}");
+    }
 }
 
 /// The root chart's `kubeVersion` constraint must admit the target version.

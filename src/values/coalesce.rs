@@ -192,12 +192,13 @@ mod tests {
     use super::*;
 
     fn map(text: &str) -> Mapping {
-        crate::yaml::parse_mapping(text, crate::yaml::Schema::Kube).unwrap()
+        crate::yaml::parse_mapping(text, crate::yaml::Schema::Kube, "v").unwrap()
     }
 
     fn chart(values: &str) -> Chart {
         Chart {
-            meta: crate::chart::Metadata::parse("apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap(),
+            meta: crate::chart::Metadata::parse("apiVersion: v2\nname: c\nversion: 0.1.0\n", "Chart.yaml")
+                .unwrap(),
             dir: Default::default(),
             chart_yaml: String::new(),
             values_yaml: values.to_string(),

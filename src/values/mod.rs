@@ -67,8 +67,7 @@ pub fn user_values(options: &ValueOptions, stdin: &mut dyn Read) -> Result<Mappi
         } else {
             (crate::chart::read_text(path)?, path.display().to_string())
         };
-        let map = crate::yaml::parse_mapping(&text, crate::yaml::Schema::Kube)
-            .with_context(|| format!("invalid values file {shown}"))?;
+        let map = crate::yaml::parse_mapping(&text, crate::yaml::Schema::Kube, &shown)?;
         merge_maps(&mut values, map);
     }
     apply_all(&mut values, &options.set_json, "--set-json", || SetKind::Json)?;

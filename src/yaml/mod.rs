@@ -10,22 +10,32 @@ pub use read::{MAX_EXPANDED_NODES, Schema, check_aliases, parse_document, parse_
 use anyhow::{Result, anyhow};
 use serde_yaml::{Mapping, Value};
 
-/// Parses a values file: a YAML stream whose documents are merged in order (as Helm v4
-/// does) into one mapping. An empty stream or an all-`null` stream is an empty mapping.
-///
-/// Errors carry `line L column C`; callers add the file name.
-pub fn parse_mapping(text: &str, schema: Schema) -> Result<Mapping> {
+/// Parses a values file read from `path`: a YAML stream whose documents are merged in
+/// order (as Helm v4 does) into one mapping. An empty stream or an all-`null` stream is
+/// an empty mapping. Errors read `path:line:col: message`.
+pub fn parse_mapping(text: &str, schema: Schema, path: &str) -> Result<Mapping> {
     let mut merged = Mapping::new();
-    for value in parse_documents(text, schema)? {
+    for value in parse_documents(text, schema).map_err(|e| anyhow!("{}", located(path, &e)))? {
         match value {
             Value::Null => {}
             Value::Mapping(map) => merge_maps(&mut merged, map),
             other => {
-                return Err(anyhow!("expected a mapping at the top level, found {}", kind_name(&other)));
+                return Err(anyhow!(
+                    "{path}:1:1: expected a mapping at the top level, found {}",
+                    kind_name(&other)
+                ));
             }
         }
     }
     Ok(merged)
+}
+
+/// A parse error as `path:line:col: message` (`path: message` when it has no position).
+pub fn located(path: &str, error: &serde_yaml::Error) -> String {
+    match error.location() {
+        Some(at) => format!("{path}:{}:{}: {}", at.line(), at.column(), error_message(error)),
+        None => format!("{path}: {}", error_message(error)),
+    }
 }
 
 /// Helm's `MergeMaps`: merges `overlay` into `base`; maps merge recursively; lists,
@@ -88,15 +98,22 @@ mod tests {
 
     #[test]
     fn parse_mapping_merges_documents_and_strips_bom() {
-        let map = parse_mapping("\u{feff}a: 1\nb: {c: 1}\n---\nb: {d: 2}\n", Schema::Kube).unwrap();
+        let map = parse_mapping("\u{feff}a: 1\nb: {c: 1}\n---\nb: {d: 2}\n", Schema::Kube, "v").unwrap();
         assert_eq!(serde_yaml::to_string(&map).unwrap(), "a: 1\nb:\n  c: 1\n  d: 2\n");
-        assert!(parse_mapping("", Schema::Kube).unwrap().is_empty());
-        assert!(parse_mapping("- a", Schema::Kube).unwrap_err().to_string().contains("found a list"));
+        assert!(parse_mapping("", Schema::Kube, "v").unwrap().is_empty());
+        assert_eq!(
+            parse_mapping("- a", Schema::Kube, "v.yaml").unwrap_err().to_string(),
+            "v.yaml:1:1: expected a mapping at the top level, found a list"
+        );
+        assert_eq!(
+            parse_mapping("a: [1\n", Schema::Kube, "v.yaml").unwrap_err().to_string(),
+            "v.yaml:2:1: did not find expected ',' or ']', while parsing a flow sequence"
+        );
     }
 
     #[test]
     fn merge_maps_recurses_into_maps_and_replaces_the_rest() {
-        let map = |t: &str| parse_mapping(t, Schema::Kube).unwrap();
+        let map = |t: &str| parse_mapping(t, Schema::Kube, "v").unwrap();
         let mut base = map("a: {b: 1, c: [1, 2]}\nd: 1\n");
         merge_maps(&mut base, map("a: {c: [9], e: null}\nd: {x: 1}\n"));
         assert_eq!(base, map("a: {b: 1, c: [9], e: null}\nd: {x: 1}\n"));
