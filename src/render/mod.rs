@@ -149,19 +149,6 @@ fn located(error: &tera::Error, what: &str) -> anyhow::Error {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn tera_errors_read_path_line_column_message() {
-        let mut tera = tera::Tera::new();
-        tera.add_raw_template("t.yaml", &format!("{}a: {{{{ nope }}}}", "\n".repeat(11))).unwrap();
-        let error = tera.render("t.yaml", &tera::Context::new()).unwrap_err();
-        let text = super::located(&error, "t.yaml").to_string();
-        assert!(text.starts_with("t.yaml:12:7: "), "{text}");
-        assert!(text.contains("12 | a: {{ nope }}"), "{text}");
-    }
-}
-
 /// The root chart's `kubeVersion` constraint must admit the target version.
 fn check_kube_version(chart: &Chart, caps: &Capabilities) -> Result<()> {
     let Some(constraint) = &chart.meta.kube_version else {
@@ -177,4 +164,17 @@ fn check_kube_version(chart: &Chart, caps: &Capabilities) -> Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tera_errors_read_path_line_column_message() {
+        let mut tera = tera::Tera::new();
+        tera.add_raw_template("t.yaml", &format!("{}a: {{{{ nope }}}}", "\n".repeat(11))).unwrap();
+        let error = tera.render("t.yaml", &tera::Context::new()).unwrap_err();
+        let text = super::located(&error, "t.yaml").to_string();
+        assert!(text.starts_with("t.yaml:12:7: "), "{text}");
+        assert!(text.contains("12 | a: {{ nope }}"), "{text}");
+    }
 }
