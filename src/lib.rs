@@ -21,6 +21,7 @@ pub mod git;
 pub mod manifest;
 pub mod output;
 pub mod package;
+pub mod present;
 pub mod project;
 pub mod release;
 pub mod render;

@@ -4,6 +4,7 @@ mod cli;
 mod cmd;
 
 use clap::Parser;
+use rudder::present::{EXIT_ERROR, EXIT_OK};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -12,15 +13,16 @@ fn main() -> ExitCode {
         Err(error) => {
             // Usage errors exit 1, not clap's 2: 2 means "changes found" for `rudder diff`.
             let _ = error.print();
-            return if error.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+            let code = if error.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            return ExitCode::from(code);
         }
     };
     match cmd::run(cli.command) {
         Ok(code) => code,
-        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) if is_broken_pipe(&error) => ExitCode::from(EXIT_OK),
         Err(error) => {
-            eprintln!("{}", cmd::describe(&error));
-            ExitCode::FAILURE
+            eprintln!("{}", rudder::present::terminal_safe(&cmd::describe(&error)));
+            ExitCode::from(EXIT_ERROR)
         }
     }
 }

@@ -209,3 +209,13 @@ fn alias_bombs_are_refused_in_values_files_and_baselines() {
         "{err}"
     );
 }
+
+#[test]
+fn chart_text_in_an_error_cannot_drive_the_terminal() {
+    let (dir, chart) = scratch_chart();
+    let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"{{ Values.nope }}\x1b]0;pwned\x07\x1b[2J\"\n";
+    std::fs::write(chart.join("templates/evil.yaml"), template).unwrap();
+    let err = fails(dir.path(), &["render", "chart"]);
+    assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
+    assert!(err.contains("\\u{1b}]0;pwned\\u{7}\\u{1b}[2J"), "{err}");
+}

@@ -5,16 +5,13 @@ use super::{choices, render_release, values_read_stdin};
 use crate::cli::{ColorChoice, DiffArgs, DiffFormat};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use rudder::diff::{Options, Palette, Report, Resource};
+use rudder::diff::{Options, Report, Resource};
 use rudder::git::Snapshot;
+use rudder::present::Palette;
 use rudder::release::{Release, Workspace};
-use std::ffi::OsStr;
-use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// Exit code when the diff finds changes.
-const CHANGES: u8 = 2;
 
 /// One environment's comparison, and the new render if the baseline is to be updated.
 struct Outcome {
@@ -69,7 +66,7 @@ pub fn run(args: DiffArgs) -> Result<ExitCode> {
         eprintln!("updated {}", path.display());
     }
     let changed = reports.iter().any(Report::has_changes);
-    Ok(if changed { ExitCode::from(CHANGES) } else { ExitCode::SUCCESS })
+    Ok(if changed { ExitCode::from(rudder::present::EXIT_CHANGES) } else { ExitCode::SUCCESS })
 }
 
 /// Standard input as the baseline (`--against -`), read before anything else.
@@ -245,45 +242,11 @@ fn write_report(reports: &[Report], args: &DiffArgs) -> Result<()> {
     Ok(())
 }
 
-/// `--color`: `auto` colours when stdout is a terminal, `NO_COLOR` is unset or empty,
-/// and `TERM` is not `dumb`.
+/// `--color` as the presentation module knows it.
 fn use_color(choice: ColorChoice) -> bool {
-    color_enabled(
-        choice,
-        std::io::stdout().is_terminal(),
-        std::env::var_os("NO_COLOR").as_deref(),
-        std::env::var_os("TERM").as_deref(),
-    )
-}
-
-fn color_enabled(
-    choice: ColorChoice,
-    terminal: bool,
-    no_color: Option<&OsStr>,
-    term: Option<&OsStr>,
-) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            terminal && no_color.is_none_or(OsStr::is_empty) && term.is_none_or(|t| t != "dumb")
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn colour_follows_the_flag_the_terminal_no_color_and_term() {
-        let os = |s: &'static str| Some(OsStr::new(s));
-        assert!(color_enabled(ColorChoice::Auto, true, None, os("xterm")));
-        assert!(!color_enabled(ColorChoice::Auto, false, None, os("xterm")));
-        assert!(!color_enabled(ColorChoice::Auto, true, os("1"), os("xterm")));
-        assert!(color_enabled(ColorChoice::Auto, true, os(""), None), "an empty NO_COLOR is unset");
-        assert!(!color_enabled(ColorChoice::Auto, true, None, os("dumb")));
-        assert!(color_enabled(ColorChoice::Always, false, os("1"), os("dumb")));
-        assert!(!color_enabled(ColorChoice::Never, true, None, None));
-    }
+    rudder::present::use_color(match choice {
+        ColorChoice::Auto => rudder::present::ColorChoice::Auto,
+        ColorChoice::Always => rudder::present::ColorChoice::Always,
+        ColorChoice::Never => rudder::present::ColorChoice::Never,
+    })
 }

@@ -2,8 +2,9 @@
 //! collapsible section per differing resource with its diff, the whole kept under
 //! GitHub's comment size limit (sections that do not fit are left out with a note).
 
+use super::Report;
 use super::text::{header, unified};
-use super::{Palette, Report};
+use crate::present::{Palette, markdown_safe};
 use std::io::{self, Write};
 
 /// The largest report written, in bytes (GitHub rejects comments over 65,536
@@ -29,7 +30,7 @@ pub fn write_markdown(
         let name = report.label.as_deref().unwrap_or(&report.baseline);
         doc.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n",
-            escape(name).replace('|', "\\|"),
+            markdown_safe(name),
             counts.changed,
             counts.added,
             counts.removed,
@@ -88,17 +89,16 @@ fn truncated_section(report: &Report, entry: &super::Entry, context: usize, room
 
 fn section(title: &str, diff: &str) -> String {
     let fence = fence_for(diff);
-    format!("\n<details><summary>{}</summary>\n\n{fence}diff\n{diff}{fence}\n\n</details>\n", escape(title))
+    format!(
+        "\n<details><summary>{}</summary>\n\n{fence}diff\n{diff}{fence}\n\n</details>\n",
+        markdown_safe(title)
+    )
 }
 
 /// A code fence longer than any run of backticks in `text`.
 fn fence_for(text: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     "`".repeat(longest.max(2) + 1)
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]

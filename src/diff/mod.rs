@@ -21,7 +21,7 @@ pub use fields::FieldChange;
 pub use json::write_json;
 pub use load::{from_documents, index, parse_stream, read_path, relocate};
 pub use markdown::{MARKDOWN_LIMIT, write_markdown};
-pub use text::{Palette, write_summary, write_text};
+pub use text::{write_summary, write_text};
 
 pub use crate::manifest::ResourceId;
 

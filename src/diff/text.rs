@@ -2,35 +2,26 @@
 //! YAML (whole documents for added and removed resources), and a summary line.
 
 use super::{Change, Entry, Report};
+use crate::present::{Palette, terminal_safe};
 use similar::{ChangeTag, TextDiff};
 use std::io::{self, Write};
 
-/// ANSI colours for the text report, or none.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Palette {
-    pub enabled: bool,
+/// A resource's header in its change's colour.
+fn paint_header(palette: Palette, change: Change, text: &str) -> String {
+    let code = match change {
+        Change::Added => "1;32",
+        Change::Removed => "1;31",
+        Change::Changed => "1;33",
+    };
+    palette.paint(code, text)
 }
 
-impl Palette {
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.enabled { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
-    }
-
-    fn header(&self, change: Change, text: &str) -> String {
-        let code = match change {
-            Change::Added => "1;32",
-            Change::Removed => "1;31",
-            Change::Changed => "1;33",
-        };
-        self.paint(code, text)
-    }
-
-    fn line(&self, tag: ChangeTag, line: &str) -> String {
-        match tag {
-            ChangeTag::Insert => self.paint("32", &format!("+{line}")),
-            ChangeTag::Delete => self.paint("31", &format!("-{line}")),
-            ChangeTag::Equal => format!(" {line}"),
-        }
+/// A diff line with its `+`, `-` or ` ` and colour.
+fn paint_line(palette: Palette, tag: ChangeTag, line: &str) -> String {
+    match tag {
+        ChangeTag::Insert => palette.paint("32", &format!("+{line}")),
+        ChangeTag::Delete => palette.paint("31", &format!("-{line}")),
+        ChangeTag::Equal => format!(" {line}"),
     }
 }
 
@@ -43,7 +34,7 @@ pub fn header(report: &Report, entry: &Entry) -> String {
     } else {
         String::new()
     };
-    format!("{label}{}{namespace} {}", entry.id, entry.change)
+    terminal_safe(&format!("{label}{}{namespace} {}", entry.id, entry.change)).into_owned()
 }
 
 /// The summary line: `prod: 2 changed, 1 added, 0 removed, 8 unchanged`.
@@ -56,7 +47,7 @@ pub fn summary_line(report: &Report) -> String {
 /// without the `---`/`+++` file header. Every line ends with a newline.
 pub fn unified(entry: &Entry, context: usize, palette: Palette) -> String {
     let prefix_whole =
-        |text: &str, tag| text.lines().map(|line| palette.line(tag, line) + "\n").collect::<String>();
+        |text: &str, tag| text.lines().map(|line| paint_line(palette, tag, line) + "\n").collect::<String>();
     match entry.change {
         Change::Added => return prefix_whole(&entry.new_text, ChangeTag::Insert),
         Change::Removed => return prefix_whole(&entry.old_text, ChangeTag::Delete),
@@ -68,7 +59,7 @@ pub fn unified(entry: &Entry, context: usize, palette: Palette) -> String {
         out.push_str(&palette.paint("36", &hunk.header().to_string()));
         out.push('\n');
         for change in hunk.iter_changes() {
-            out.push_str(&palette.line(change.tag(), change.value().trim_end_matches('\n')));
+            out.push_str(&paint_line(palette, change.tag(), change.value().trim_end_matches('\n')));
             out.push('\n');
         }
     }
@@ -84,7 +75,7 @@ pub fn write_text(
 ) -> io::Result<()> {
     for report in reports {
         for entry in &report.entries {
-            writeln!(out, "{}", palette.header(entry.change, &header(report, entry)))?;
+            writeln!(out, "{}", paint_header(palette, entry.change, &header(report, entry)))?;
             write!(out, "{}", unified(entry, context, palette))?;
             writeln!(out)?;
         }
@@ -97,7 +88,7 @@ pub fn write_text(
 pub fn write_summary(reports: &[Report], palette: Palette, out: &mut dyn Write) -> io::Result<()> {
     for report in reports {
         for entry in &report.entries {
-            writeln!(out, "{}", palette.header(entry.change, &header(report, entry)))?;
+            writeln!(out, "{}", paint_header(palette, entry.change, &header(report, entry)))?;
         }
         writeln!(out, "{}", summary_line(report))?;
     }
