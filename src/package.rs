@@ -132,7 +132,7 @@ fn collect(
         if path.is_dir() {
             collect(&path, &format!("{prefix}charts/{name}/"), entries, stack)?;
         } else {
-            let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let bytes = crate::input::read(&path, &path, crate::chart::MAX_CHART_SIZE)?;
             entries.insert(format!("{prefix}charts/{name}"), Entry { bytes, executable: false });
         }
     }

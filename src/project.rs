@@ -6,7 +6,7 @@
 //!
 //! Without a project file, `--env NAME` means the values file `values/NAME.yaml`.
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -137,7 +137,7 @@ impl Project {
     /// Loads the project file at `path`.
     pub fn load(path: &Path) -> Result<Project> {
         let text =
-            std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            crate::input::read_text(path, path, crate::input::FILE_LIMIT)?;
         let file = Self::parse(&text, &path.display().to_string())?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Project { root, file })

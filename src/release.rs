@@ -11,7 +11,7 @@ use crate::manifest::{HookFilter, Manifest};
 use crate::project::{Environment, Project};
 use crate::render::{Capabilities, Release as ReleaseInfo};
 use crate::values::{ValueOptions, Values};
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use std::path::{Path, PathBuf};
 
 /// What the command line decides for every environment it renders.
@@ -158,10 +158,8 @@ fn shorten(path: &Path) -> PathBuf {
 
 /// Reads standard input when `needed` (a values flag names it), once.
 pub fn read_stdin_if(needed: bool) -> Result<String> {
-    let mut text = String::new();
-    if needed {
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .context("cannot read standard input")?;
+    if !needed {
+        return Ok(String::new());
     }
-    Ok(text)
+    crate::input::read_stdin(crate::input::STREAM_LIMIT)
 }

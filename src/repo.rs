@@ -95,7 +95,7 @@ fn archives(dir: &Path) -> Result<Vec<PathBuf>> {
 /// keys sorted.
 fn entry_for(dir: &Path, archive: &Path, options: &IndexOptions, earlier: &[&Mapping]) -> Result<Mapping> {
     let shown = archive.display().to_string();
-    let bytes = std::fs::read(archive).with_context(|| format!("cannot read {shown}"))?;
+    let bytes = crate::input::read(archive, archive, MAX_CHART_SIZE)?;
     let digest = hex_sha256(&bytes);
     let files = read_archive(&bytes, &shown, &mut MAX_CHART_SIZE.clone())?;
     let chart_yaml = files
@@ -140,7 +140,7 @@ fn sorted(entry: Mapping) -> Mapping {
 }
 
 fn read_index(path: &Path) -> Result<Mapping> {
-    let text = crate::chart::read_text(path)?;
+    let text = crate::input::read_text(path, path, crate::input::STREAM_LIMIT)?;
     crate::yaml::parse_mapping(&text, crate::yaml::Schema::Core, &path.display().to_string())
 }
 

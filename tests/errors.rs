@@ -219,3 +219,13 @@ fn chart_text_in_an_error_cannot_drive_the_terminal() {
     assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
     assert!(err.contains("\\u{1b}]0;pwned\\u{7}\\u{1b}[2J"), "{err}");
 }
+
+#[test]
+fn devices_and_endless_streams_are_read_only_up_to_the_limit() {
+    let chart = fixture("plain");
+    let chart = chart.to_str().unwrap();
+    let err = fails(&fixture("plain"), &["values", chart, "-f", "/dev/zero"]);
+    assert_eq!(err, "error: /dev/zero: more than the limit of 5242880 bytes\n");
+    let err = fails(&fixture("plain"), &["diff", chart, "--against", "/dev/zero"]);
+    assert_eq!(err, "error: /dev/zero: more than the limit of 104857600 bytes\n");
+}

@@ -21,7 +21,7 @@ fn load_archive_file(path: &Path) -> Result<Chart> {
     if size > MAX_CHART_SIZE {
         bail!("{}: the archive is {size} bytes, over the limit of {MAX_CHART_SIZE} bytes", path.display());
     }
-    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = crate::input::read(path, path, MAX_CHART_SIZE)?;
     let shown = path.display().to_string();
     if !archive::is_gzip(&bytes) {
         let hint = if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
@@ -138,11 +138,11 @@ fn load_root(dir: &Path, root: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart>
 }
 
 fn read_ignore(dir: &Path, root: &Path) -> Result<Ignore> {
-    match fs::read_to_string(root.join(".helmignore")) {
-        Ok(text) => Ignore::parse(&text, &dir.join(".helmignore").display().to_string()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ignore::parse("", ".helmignore"),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", dir.join(".helmignore").display())),
+    let (path, shown) = (root.join(".helmignore"), dir.join(".helmignore"));
+    if !path.exists() {
+        return Ignore::parse("", ".helmignore");
     }
+    Ignore::parse(&read_text(&path, &shown)?, &shown.display().to_string())
 }
 
 /// Puts each walked file where it belongs: values, templates, or the other files.
@@ -227,7 +227,7 @@ fn walk(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<SourceFile>> {
         }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         check_size(size, &mut total, &shown)?;
-        let bytes = fs::read(entry.path()).with_context(|| format!("cannot read {}", shown.display()))?;
+        let bytes = crate::input::read(entry.path(), &shown, MAX_FILE_SIZE)?;
         let executable = entry.metadata().map(|m| is_executable(&m)).unwrap_or(false);
         files.push(SourceFile { path: rel, bytes, executable });
     }
@@ -283,19 +283,11 @@ fn relative(root: &Path, path: &Path) -> String {
 }
 
 pub(super) fn read_text(path: &Path, shown: &Path) -> Result<String> {
-    let metadata = fs::metadata(path).with_context(|| format!("cannot read {}", shown.display()))?;
-    check_size(metadata.len(), &mut 0, shown)?;
-    let bytes = fs::read(path).with_context(|| format!("cannot read {}", shown.display()))?;
-    utf8(bytes, shown)
+    crate::input::read_text(path, shown, MAX_FILE_SIZE)
 }
 
 fn utf8(bytes: Vec<u8>, shown: &Path) -> Result<String> {
-    let mut text =
-        String::from_utf8(bytes).map_err(|e| anyhow!("{}: not UTF-8 text ({e})", shown.display()))?;
-    if text.starts_with('\u{feff}') {
-        text.drain(..3);
-    }
-    Ok(text)
+    crate::input::text(bytes, &shown.display().to_string())
 }
 
 /// Subcharts of a chart directory: `charts/` entries and `file://` dependencies.

@@ -29,9 +29,9 @@ pub fn loads() -> usize {
 pub type Files = Arc<BTreeMap<String, Vec<u8>>>;
 
 /// Largest file a chart may hold, as in Helm.
-pub const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+pub const MAX_FILE_SIZE: u64 = crate::input::FILE_LIMIT;
 /// Largest total size of a chart's files, subcharts included, as in Helm.
-pub const MAX_CHART_SIZE: u64 = 100 * 1024 * 1024;
+pub const MAX_CHART_SIZE: u64 = crate::input::STREAM_LIMIT;
 
 /// A loaded chart.
 #[derive(Debug, Clone)]

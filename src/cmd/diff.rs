@@ -9,7 +9,7 @@ use rudder::diff::{Options, Report, Resource};
 use rudder::git::Snapshot;
 use rudder::present::Palette;
 use rudder::release::{Release, Workspace};
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -80,9 +80,7 @@ fn read_baseline_stdin(args: &DiffArgs) -> Result<Option<String>> {
     if args.update {
         bail!("--update cannot write to standard input (--against -)");
     }
-    let mut text = String::new();
-    std::io::stdin().read_to_string(&mut text).context("cannot read the baseline from standard input")?;
-    Ok(Some(text))
+    rudder::input::read_stdin(rudder::input::STREAM_LIMIT).map(Some)
 }
 
 fn baseline(

@@ -62,7 +62,7 @@ pub fn read_path(path: &Path, namespace: &str) -> Result<Vec<Resource>> {
 }
 
 fn read_file(path: &Path, namespace: &str) -> Result<Vec<Resource>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = crate::input::read_text(path, path, crate::input::STREAM_LIMIT)?;
     parse_stream(&text, &path.display().to_string(), namespace)
 }
 
