@@ -50,38 +50,12 @@ pub fn show_only(documents: Vec<Document>, patterns: &[String]) -> Result<Vec<Do
 /// directory inside `dir` first and then renamed into place, so a failure leaves no
 /// half-written file behind. Returns the files written.
 pub fn write_dir(documents: &[Document], dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut by_file: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
+    let mut by_file: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for document in documents {
-        let buffer = by_file.entry(document.source.as_str()).or_default();
+        let buffer = by_file.entry(document.source.clone()).or_default();
         write_document(document, buffer).expect("writing to memory");
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".rudder-staging-")
-        .tempdir_in(dir)
-        .with_context(|| format!("cannot write to {}", dir.display()))?;
-    for (source, bytes) in &by_file {
-        let staged = staging.path().join(source);
-        create_parent(&staged)?;
-        std::fs::write(&staged, bytes).with_context(|| format!("cannot write {}", staged.display()))?;
-    }
-    let mut written = Vec::new();
-    for source in by_file.keys() {
-        let target = dir.join(source);
-        create_parent(&target)?;
-        if target.is_symlink() {
-            bail!("{}: refusing to replace a symlink", target.display());
-        }
-        std::fs::rename(staging.path().join(source), &target)
-            .with_context(|| format!("cannot write {}", target.display()))?;
-        written.push(target);
-    }
-    Ok(written)
-}
-
-fn create_parent(path: &Path) -> Result<()> {
-    let parent = path.parent().expect("a file under a directory");
-    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))
+    crate::atomic::write_files(dir, &by_file)
 }
 
 #[cfg(test)]
