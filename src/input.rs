@@ -67,7 +67,10 @@ mod tests {
         // A device reports no size: the read itself stops at the limit.
         let err = read(Path::new("/dev/zero"), Path::new("/dev/zero"), 1024).unwrap_err().to_string();
         assert_eq!(err, "/dev/zero: more than the limit of 1024 bytes");
-        assert_eq!(bounded(&b"abc"[..], "pipe", 2).unwrap_err().to_string(), "pipe: more than the limit of 2 bytes");
+        assert_eq!(
+            bounded(&b"abc"[..], "pipe", 2).unwrap_err().to_string(),
+            "pipe: more than the limit of 2 bytes"
+        );
     }
 
     #[test]

@@ -136,8 +136,7 @@ impl Project {
 
     /// Loads the project file at `path`.
     pub fn load(path: &Path) -> Result<Project> {
-        let text =
-            crate::input::read_text(path, path, crate::input::FILE_LIMIT)?;
+        let text = crate::input::read_text(path, path, crate::input::FILE_LIMIT)?;
         let file = Self::parse(&text, &path.display().to_string())?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Project { root, file })

@@ -5,6 +5,7 @@
 mod harness;
 
 mod apply;
+mod architecture;
 mod cli;
 mod diff;
 mod environments;

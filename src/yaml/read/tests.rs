@@ -1,0 +1,127 @@
+//! The reader's typing, merges, repeated keys, budget and stream splitting.
+use super::kube::MERGE_ERROR;
+use super::*;
+
+fn kube(text: &str) -> Value {
+    parse_document(text, Schema::Kube).unwrap()
+}
+
+fn json(value: &Value) -> String {
+    serde_json::to_string(value).unwrap()
+}
+
+#[test]
+fn plain_numbers_are_read_as_go_yaml_reads_them() {
+    // Each pair checked with helm v4.1.4 (`toJson .Values` of a values.yaml).
+    let cases = [
+        ("0644", "420"),
+        ("1_000", "1000"),
+        ("08", "8.0"),
+        ("-0644", "-420"),
+        ("1_000.5", "1000.5"),
+        ("0b1_01", "5"),
+        ("0x_1F", "31"),
+        ("+0644", "420"),
+        ("0o17", "15"),
+        ("1.5e3", "1500.0"),
+        ("-0", "0"),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(json(&kube(&format!("a: {text}"))["a"]), expected, "{text}");
+    }
+}
+
+#[test]
+fn quoted_tagged_and_non_numbers_stay_strings() {
+    for text in
+        ["\"0644\"", "'0644'", "!!str 0644", "1:30", "2024-01-01", "yes", "0x", "1.2.3", "+", "-.", "1e"]
+    {
+        let value = kube(&format!("a: {text}"));
+        assert!(value["a"].is_string(), "{text}: {value:?}");
+    }
+    assert_eq!(kube("a: \"0644\"")["a"], Value::String("0644".into()));
+    assert_eq!(kube("a: [0644, \"0644\", {b: 010}]"), kube("a: [420, \"0644\", {b: 8}]"));
+}
+
+#[test]
+fn keys_become_strings() {
+    assert_eq!(
+        json(&kube("ports: {80: http, 1.5: x, true: t, 0644: o}")),
+        r#"{"ports":{"80":"http","1.5":"x","true":"t","420":"o"}}"#
+    );
+    let err = parse_document("~: a", Schema::Kube).unwrap_err().to_string();
+    assert!(err.contains("unsupported map key: null"), "{err}");
+    let err = parse_document("? [1]\n: a\n", Schema::Kube).unwrap_err().to_string();
+    assert!(err.contains("invalid map key: a list"), "{err}");
+    // Core keeps keys as written.
+    assert_eq!(
+        parse_document("80: http", Schema::Core).unwrap().as_mapping().unwrap().keys().next(),
+        Some(&Value::Number(80.into()))
+    );
+}
+
+#[test]
+fn merge_keys_follow_go_yaml_v2() {
+    // Results checked with helm v4.1.4.
+    let text = "base: &base {p: 1, q: 2}\nbase2: &b2 {q: 20, r: 30}\nd1: {<<: *base, q: 3}\nd2: {q: 3, <<: *base}\nd3: {<<: [*base, *b2]}\nd4:\n  <<: *base\n  <<: *b2\nlit: {\"<<\": 1}\n";
+    let value = kube(text);
+    assert_eq!(json(&value["d1"]), r#"{"p":1,"q":3}"#);
+    assert_eq!(json(&value["d2"]), r#"{"q":2,"p":1}"#);
+    assert_eq!(json(&value["d3"]), r#"{"q":2,"r":30,"p":1}"#);
+    assert_eq!(json(&value["d4"]), r#"{"p":1,"q":20,"r":30}"#);
+    assert_eq!(json(&value["lit"]), r#"{"<<":1}"#);
+    let err = parse_document("a: {<<: 1}", Schema::Kube).unwrap_err().to_string();
+    assert!(err.contains(MERGE_ERROR), "{err}");
+    assert!(parse_document("a: {<<: 1}", Schema::Core).is_ok());
+}
+
+#[test]
+fn duplicate_keys_are_refused_where_they_repeat() {
+    let err = parse_document("a: 1\nb: 2\na: 3\n", Schema::Kube).unwrap_err();
+    assert_eq!(err.to_string(), "a: duplicate entry with key \"a\" at line 3 column 4");
+    let err = parse_document("x:\n  1: a\n  \"1\": b\n", Schema::Kube).unwrap_err();
+    assert!(err.to_string().contains("duplicate entry with key \"1\" at line 3"), "{err}");
+    // A key set by a merge may be set once explicitly.
+    assert!(parse_document("b: &b {a: 1}\nc: {<<: *b, a: 2}\n", Schema::Kube).is_ok());
+}
+
+#[test]
+fn alias_expansion_has_a_budget() {
+    // 2,000 keys referenced 2,000 times: 4 million nodes once expanded, 60 KB of text.
+    let keys: String = (0..2000).map(|i| format!("  k{i}: {i}\n")).collect();
+    let refs: String = (0..2000).map(|i| format!("r{i}: *a\n")).collect();
+    let bomb = format!("base: &a\n{keys}{refs}");
+    let err = parse_documents(&bomb, Schema::Kube).unwrap_err().to_string();
+    assert!(err.contains("more than 1000000 nodes through its aliases"), "{err}");
+    assert!(check_aliases(&bomb).unwrap_err().to_string().contains("nodes through its aliases"));
+    let ok = kube("base: &b {x: 1}\nuse: *b\nlist: [*b, *b]\n");
+    assert_eq!(ok.get("use"), ok.get("base"));
+    assert!(check_aliases("q: a&b*c\n").is_ok());
+}
+
+#[test]
+fn tags_are_kept() {
+    let value = kube("a: !Ref x\n");
+    assert!(matches!(value["a"], Value::Tagged(_)), "{value:?}");
+}
+
+#[test]
+fn streams_split_at_separator_lines_and_keep_line_breaks() {
+    let stream = "a: |\n  x\n---\nb: 1\n--- # note\n\n---\n---x: 1\nc: |-\n  y\n";
+    assert_eq!(
+        split_stream(stream),
+        vec![(1, "a: |\n  x\n"), (4, "b: 1\n"), (6, "\n"), (8, "---x: 1\nc: |-\n  y\n")]
+    );
+    assert_eq!(
+        parse_document(split_stream(stream)[0].1, Schema::Kube).unwrap()["a"],
+        Value::String("x\n".into())
+    );
+    assert_eq!(split_stream("---\na: 1"), vec![(1, ""), (2, "a: 1")]);
+}
+
+#[test]
+fn documents_and_byte_order_marks() {
+    assert_eq!(parse_documents("\u{feff}a: 1\n---\nb: 2\n", Schema::Kube).unwrap().len(), 2);
+    assert_eq!(parse_document("", Schema::Kube).unwrap(), Value::Null);
+    assert!(parse_document("a: 1\n---\nb: 2\n", Schema::Kube).is_err());
+}
