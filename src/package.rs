@@ -8,7 +8,7 @@
 //! if executable) and one fixed modification time; there are no directory entries. The
 //! gzip header has no time and no file name.
 
-use crate::chart::{Chart, Metadata, source_files};
+use crate::chart::{Chart, Metadata};
 use anyhow::{Context, Result, anyhow, bail};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -52,16 +52,15 @@ pub fn package(dir: &Path, dest: &Path, options: &Options) -> Result<Packaged> {
     Ok(Packaged { path, sha256: hex_sha256(&bytes) })
 }
 
-/// The archive of the chart in `dir`: its file name and its bytes.
+/// The archive of the chart in `dir`: its file name and its bytes, built from the
+/// loaded chart (one walk: the loader's `.helmignore`, confinement and size rules).
 pub fn archive(dir: &Path, options: &Options) -> Result<(String, Vec<u8>)> {
     if dir.is_file() {
         bail!("{}: already an archive; package a chart directory", dir.display());
     }
-    // Loading first validates the chart and its dependencies; the archive is built from
-    // the source files, read again with their execute bits.
     let chart = Chart::load(dir)?;
     let mut entries = BTreeMap::new();
-    collect(dir, "", &mut entries, &mut Vec::new())?;
+    collect(&chart, "", &mut entries)?;
     let chart_yaml = chart_yaml(&chart, options)?;
     let meta = Metadata::parse(&chart_yaml, &dir.join("Chart.yaml").display().to_string())?;
     entries.insert("Chart.yaml".to_string(), Entry { bytes: chart_yaml.into_bytes(), executable: false });
@@ -102,54 +101,33 @@ fn archive_name(meta: &Metadata) -> Result<String> {
     Ok(name)
 }
 
-/// Adds the files of the chart in `dir` under `prefix`: its own files, its `charts/`
-/// entries, and its `file://` dependencies under `charts/<alias or name>/`.
-fn collect(
-    dir: &Path,
-    prefix: &str,
-    entries: &mut BTreeMap<String, Entry>,
-    stack: &mut Vec<PathBuf>,
-) -> Result<()> {
-    let root =
-        dir.canonicalize().with_context(|| format!("cannot open chart directory {}", dir.display()))?;
-    if stack.contains(&root) {
-        bail!("dependency cycle at {}", dir.display());
+/// Adds the files of a loaded chart under `prefix`: its own files, its `charts/`
+/// entries (directories recursively, archives as they are), and its `file://`
+/// dependencies under `charts/<alias or name>/`.
+fn collect(chart: &Chart, prefix: &str, entries: &mut BTreeMap<String, Entry>) -> Result<()> {
+    for file in chart.sources.iter() {
+        let entry = Entry { bytes: file.bytes.clone(), executable: file.executable };
+        entries.insert(format!("{prefix}{}", file.path), entry);
     }
-    stack.push(root);
-    let (files, vendored) = source_files(dir)?;
-    let chart_yaml =
-        files.iter().find(|f| f.path == "Chart.yaml").map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
-    let chart_yaml = chart_yaml.ok_or_else(|| anyhow!("{}: Chart.yaml is missing", dir.display()))?;
-    let meta = Metadata::parse(&chart_yaml, &dir.join("Chart.yaml").display().to_string())?;
-    for file in files {
-        entries.insert(
-            format!("{prefix}{}", file.path),
-            Entry { bytes: file.bytes, executable: file.executable },
-        );
-    }
-    for name in &vendored {
-        let path = dir.join("charts").join(name);
-        if path.is_dir() {
-            collect(&path, &format!("{prefix}charts/{name}/"), entries, stack)?;
-        } else {
-            let bytes = crate::input::read(&path, &path, crate::chart::MAX_CHART_SIZE)?;
-            entries.insert(format!("{prefix}charts/{name}"), Entry { bytes, executable: false });
+    for sub in &chart.subcharts {
+        match (&sub.entry, &sub.chart.archive) {
+            (Some(name), Some(bytes)) => {
+                let entry = Entry { bytes: bytes.to_vec(), executable: false };
+                entries.insert(format!("{prefix}charts/{name}"), entry);
+            }
+            (Some(name), None) => collect(&sub.chart, &format!("{prefix}charts/{name}/"), entries)?,
+            (None, _) => {
+                let key = sub.chart.name();
+                if chart.vendored.iter().any(|name| name == key) {
+                    bail!(
+                        "{}: dependency {key:?} is both a file:// dependency and charts/{key}; remove one",
+                        chart.dir.join("Chart.yaml").display()
+                    );
+                }
+                collect(&sub.chart, &format!("{prefix}charts/{key}/"), entries)?;
+            }
         }
     }
-    for dep in &meta.dependencies {
-        let Some(path) = dep.file_path() else { continue };
-        let key = dep.key();
-        if vendored.iter().any(|name| name == key) {
-            bail!(
-                "{}: dependency {:?} is both file://{path} and charts/{key}; remove one",
-                dir.join("Chart.yaml").display(),
-                dep.name
-            );
-        }
-        collect(&dir.join(path), &format!("{prefix}charts/{key}/"), entries, stack)
-            .with_context(|| format!("cannot vendor dependency {:?} of {}", dep.name, dir.display()))?;
-    }
-    stack.pop();
     Ok(())
 }
 

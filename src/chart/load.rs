@@ -33,7 +33,9 @@ fn load_archive_file(path: &Path) -> Result<Chart> {
     }
     let mut budget = MAX_CHART_SIZE;
     let files = archive::read(&bytes, &shown, &mut budget)?;
-    load_files(path, files.files, &mut budget)
+    let mut chart = load_files(path, files.files, &mut budget)?;
+    chart.archive = Some(std::sync::Arc::new(bytes));
+    Ok(chart)
 }
 
 /// Loads a chart from files in memory (the contents of an archive, below its top
@@ -68,13 +70,15 @@ fn load_files(shown: &Path, files: Vec<(String, Vec<u8>)>, budget: &mut u64) -> 
     let mut chart = assemble(shown, chart_yaml, meta, own)?;
     let mut vendored = Vec::new();
     for (name, files) in sub_dirs {
-        vendored.push(load_files(&shown.join("charts").join(name), files, budget)?);
+        vendored.push((name.clone(), load_files(&shown.join("charts").join(name), files, budget)?));
     }
     sub_archives.sort();
     for (name, bytes) in sub_archives {
         let nested = shown.join("charts").join(&name);
         let files = archive::read(&bytes, &nested.display().to_string(), budget)?;
-        vendored.push(load_files(&nested, files.files, budget)?);
+        let mut sub = load_files(&nested, files.files, budget)?;
+        sub.archive = Some(std::sync::Arc::new(bytes));
+        vendored.push((name, sub));
     }
     chart.subcharts = resolve_subcharts(&chart, vendored, &mut |_, _| Ok(None))?;
     Ok(chart)
@@ -97,6 +101,9 @@ fn assemble(dir: &Path, chart_yaml: String, meta: Metadata, files: Vec<(String, 
         templates: Vec::new(),
         files: Default::default(),
         subcharts: Vec::new(),
+        sources: Default::default(),
+        archive: None,
+        vendored: Vec::new(),
     };
     sort_files(&mut chart, files, dir)?;
     if chart.meta.is_library() {
@@ -125,14 +132,16 @@ pub(super) fn load_dir(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
 
 fn load_root(dir: &Path, root: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
     let ignore = read_ignore(dir, root)?;
-    let walked: Vec<(String, Vec<u8>)> =
-        walk(dir, root, &ignore)?.into_iter().map(|f| (f.path, f.bytes)).collect();
+    let sources = walk(dir, root, &ignore)?;
+    let walked: Vec<(String, Vec<u8>)> = sources.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
     let chart_yaml = match walked.iter().find(|(path, _)| path == "Chart.yaml") {
         Some((_, bytes)) => utf8(bytes.clone(), &dir.join("Chart.yaml"))?,
         None => read_text(&root.join("Chart.yaml"), &dir.join("Chart.yaml"))?,
     };
     let meta = parse_metadata(&chart_yaml, dir)?;
     let mut chart = assemble(dir, chart_yaml, meta, walked)?;
+    chart.sources = std::sync::Arc::new(sources);
+    chart.vendored = vendored_names(dir, root, &ignore)?;
     chart.subcharts = load_subcharts(&chart, root, &ignore, stack)?;
     Ok(chart)
 }
@@ -183,18 +192,6 @@ pub struct SourceFile {
     pub bytes: Vec<u8>,
     /// True if any execute bit is set.
     pub executable: bool,
-}
-
-/// A chart directory's own files (everything but `charts/`, with `.helmignore`, the
-/// confinement and size rules of loading), sorted by path, and the names of the entries
-/// under `charts/` that loading would use (subchart directories and `.tgz` archives).
-pub fn source_files(dir: &Path) -> Result<(Vec<SourceFile>, Vec<String>)> {
-    let root =
-        fs::canonicalize(dir).with_context(|| format!("cannot open chart directory {}", dir.display()))?;
-    let ignore = read_ignore(dir, &root)?;
-    let files = walk(dir, &root, &ignore)?;
-    let charts = vendored_names(dir, &root, &ignore)?;
-    Ok((files, charts))
 }
 
 /// Every file of the chart except `charts/`, sorted by path, with its bytes.
@@ -310,7 +307,7 @@ fn load_subcharts(
 /// vendored chart no entry names.
 fn resolve_subcharts(
     parent: &Chart,
-    mut vendored: Vec<Chart>,
+    mut vendored: Vec<(String, Chart)>,
     load_file_dependency: &mut dyn FnMut(&Dependency, &str) -> Result<Option<Chart>>,
 ) -> Result<Vec<Subchart>> {
     let mut subcharts = Vec::new();
@@ -319,10 +316,10 @@ fn resolve_subcharts(
             Some(path) => load_file_dependency(dep, path)?,
             None => None,
         };
-        let mut chart = match from_file {
-            Some(chart) => chart,
-            None => match vendored.iter().find(|c| c.meta.name == dep.name) {
-                Some(chart) => chart.clone(),
+        let (mut chart, entry) = match from_file {
+            Some(chart) => (chart, None),
+            None => match vendored.iter().find(|(_, c)| c.meta.name == dep.name) {
+                Some((entry, chart)) => (chart.clone(), Some(entry.clone())),
                 None if dep.file_path().is_some() => bail!(
                     "{}: dependency {:?} ({}) is not vendored in the archive's charts/",
                     parent.dir.display(),
@@ -343,14 +340,16 @@ fn resolve_subcharts(
             condition: dep.condition.clone(),
             tags: dep.tags.clone(),
             listed: true,
+            entry,
         });
     }
-    vendored.retain(|c| !parent.meta.dependencies.iter().any(|dep| dep.name == c.meta.name));
-    subcharts.extend(vendored.into_iter().map(|chart| Subchart {
+    vendored.retain(|(_, c)| !parent.meta.dependencies.iter().any(|dep| dep.name == c.meta.name));
+    subcharts.extend(vendored.into_iter().map(|(entry, chart)| Subchart {
         chart,
         condition: None,
         tags: Vec::new(),
         listed: false,
+        entry: Some(entry),
     }));
     Ok(subcharts)
 }
@@ -403,20 +402,20 @@ fn load_vendored(
     root: &Path,
     ignore: &Ignore,
     stack: &mut Vec<PathBuf>,
-) -> Result<Vec<Chart>> {
+) -> Result<Vec<(String, Chart)>> {
     let mut charts = Vec::new();
     for name in vendored_names(&parent.dir, root, ignore)? {
         let shown = parent.dir.join("charts").join(&name);
         let path = root.join("charts").join(&name);
         ensure_inside(root, &path, &shown)?;
         if name.ends_with(".tgz") && path.is_file() {
-            charts.push(load_archive_file(&shown)?);
+            charts.push((name, load_archive_file(&shown)?));
             continue;
         }
         if !path.is_dir() {
             bail!("{}: not a chart directory (expected charts/<name>/Chart.yaml)", shown.display());
         }
-        charts.push(load_dir(&shown, stack)?);
+        charts.push((name, load_dir(&shown, stack)?));
     }
     Ok(charts)
 }

@@ -9,7 +9,7 @@ mod metadata;
 
 pub use archive::{ArchiveFiles, MAX_ENTRIES, is_gzip, read as read_archive};
 pub use ignore::Ignore;
-pub use load::{SourceFile, source_files};
+pub use load::SourceFile;
 pub use metadata::{Dependency, Maintainer, Metadata, parse_constraint, satisfies, validate_name};
 
 use serde_yaml::Mapping;
@@ -52,6 +52,13 @@ pub struct Chart {
     pub files: Files,
     /// Subcharts, in `dependencies` order, then unlisted `charts/` directories by name.
     pub subcharts: Vec<Subchart>,
+    /// The chart's own files as loaded (`.helmignore` applied, `charts/` left out), with
+    /// their execute bits: what `package` archives.
+    pub sources: std::sync::Arc<Vec<SourceFile>>,
+    /// The archive's bytes, for a chart loaded from a `.tgz`.
+    pub archive: Option<std::sync::Arc<Vec<u8>>>,
+    /// The entries under `charts/` that loading used, by name.
+    pub vendored: Vec<String>,
 }
 
 /// One file under `templates/`.
@@ -78,6 +85,9 @@ pub struct Subchart {
     pub condition: Option<String>,
     /// Tag names looked up under the top-level `tags:` values.
     pub tags: Vec<String>,
+    /// Its entry under the parent's `charts/` (a directory or a `.tgz`), or `None` for a
+    /// `file://` dependency.
+    pub entry: Option<String>,
     /// True if the parent's `Chart.yaml` lists it under `dependencies` (false for a
     /// chart that is only in `charts/`). Helm pre-merges the defaults of a chart that has
     /// listed dependencies, which decides some `null` and `global` outcomes.

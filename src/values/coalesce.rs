@@ -206,6 +206,9 @@ mod tests {
             templates: Vec::new(),
             files: Default::default(),
             subcharts: Vec::new(),
+            sources: Default::default(),
+            archive: None,
+            vendored: Vec::new(),
         }
     }
 
