@@ -27,5 +27,6 @@ pub mod project;
 pub mod release;
 pub mod render;
 pub mod repo;
+pub mod secret;
 pub mod values;
 pub mod yaml;

@@ -176,7 +176,7 @@ pub fn compare(
 }
 
 fn is_secret(id: &ResourceId) -> bool {
-    crate::manifest::secret::is_secret(&id.group, &id.kind)
+    crate::secret::is_secret(&id.group, &id.kind)
 }
 
 fn prepare(value: &mut Value, id: &ResourceId, options: &Options) {

@@ -10,33 +10,58 @@ const SECRET_FIELDS: [&str; 2] = ["data", "stringData"];
 /// Masks both versions of a Secret (either may be absent). A key whose value is the
 /// same on both sides reads `<masked: N bytes>` on both; a changed one reads
 /// `<masked: N bytes, before>` and `<masked: M bytes, after>`, so that it shows as a
-/// change even when the size is the same.
+/// change even when the size is the same. A `data` or `stringData` that is not a map (a
+/// string, a list) is masked whole; so is the `kubectl.kubernetes.io/last-applied-configuration`
+/// annotation, which repeats the data.
 pub fn mask(mut old: Option<&mut Value>, mut new: Option<&mut Value>) {
     for field in SECRET_FIELDS {
-        let old_map = old.as_deref().and_then(|v| v.get(field)).and_then(Value::as_mapping).cloned();
-        let new_map = new.as_deref().and_then(|v| v.get(field)).and_then(Value::as_mapping).cloned();
-        if let Some(map) = old.as_deref_mut().and_then(|v| field_mut(v, field)) {
-            mask_map(map, new_map.as_ref(), field, "before");
+        let old_raw = old.as_deref().and_then(|v| v.get(field)).cloned();
+        let new_raw = new.as_deref().and_then(|v| v.get(field)).cloned();
+        if let Some(value) = old.as_deref_mut().and_then(|v| v.get_mut(field)) {
+            mask_field(value, new_raw.as_ref(), field, "before");
         }
-        if let Some(map) = new.as_deref_mut().and_then(|v| field_mut(v, field)) {
-            mask_map(map, old_map.as_ref(), field, "after");
+        if let Some(value) = new.as_deref_mut().and_then(|v| v.get_mut(field)) {
+            mask_field(value, old_raw.as_ref(), field, "after");
+        }
+    }
+    let annotation = |v: &Value| v.get("metadata")?.get("annotations")?.get(LAST_APPLIED).cloned();
+    let (old_applied, new_applied) =
+        (old.as_deref().and_then(annotation), new.as_deref().and_then(annotation));
+    for (value, other, side) in [(old, &new_applied, "before"), (new, &old_applied, "after")] {
+        let slot = value
+            .and_then(|v| v.get_mut("metadata"))
+            .and_then(|m| m.get_mut("annotations"))
+            .and_then(|a| a.get_mut(LAST_APPLIED));
+        if let Some(slot) = slot {
+            mask_value(slot, other.as_ref(), "stringData", side);
         }
     }
 }
 
-fn field_mut<'v>(value: &'v mut Value, field: &str) -> Option<&'v mut Mapping> {
-    value.get_mut(field).and_then(Value::as_mapping_mut)
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// Masks one secret field: a map key by key, anything else whole.
+fn mask_field(value: &mut Value, other: Option<&Value>, field: &str, side: &str) {
+    match value {
+        Value::Mapping(map) => mask_map(map, other.and_then(Value::as_mapping), field, side),
+        Value::Null => {}
+        _ => mask_value(value, other, field, side),
+    }
+}
+
+fn mask_value(value: &mut Value, other: Option<&Value>, field: &str, side: &str) {
+    let size = size(value, field);
+    let changed = other.is_some_and(|theirs| theirs != value);
+    *value = Value::String(if changed {
+        format!("<masked: {size} bytes, {side}>")
+    } else {
+        format!("<masked: {size} bytes>")
+    });
 }
 
 fn mask_map(map: &mut Mapping, other: Option<&Mapping>, field: &str, side: &str) {
     for (key, value) in map.iter_mut() {
-        let size = size(value, field);
-        let changed = other.and_then(|o| o.get(key)).is_some_and(|theirs| theirs != value);
-        *value = Value::String(if changed {
-            format!("<masked: {size} bytes, {side}>")
-        } else {
-            format!("<masked: {size} bytes>")
-        });
+        mask_value(value, other.and_then(|o| o.get(key)), field, side);
     }
 }
 
@@ -58,6 +83,23 @@ fn size(value: &Value, field: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn data_that_is_not_a_map_and_the_last_applied_annotation_are_masked_whole() {
+        let mut old = yaml(
+            "kind: Secret\ndata: hunter2\nstringData: [hunter2, x]\nmetadata:\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: '{\"data\":{\"p\":\"hunter2\"}}'\n",
+        );
+        let mut new = yaml("kind: Secret\ndata: hunter3\nstringData: [hunter2, x]\n");
+        mask(Some(&mut old), Some(&mut new));
+        let text = format!("{old:?}{new:?}");
+        assert!(!text.contains("hunter"), "{text}");
+        assert_eq!(new["data"], Value::String("<masked: 7 bytes, after>".into()));
+        assert_eq!(
+            new["stringData"],
+            Value::String("<masked: 13 bytes>".into()),
+            "the size of the list as YAML text"
+        );
+    }
 
     fn yaml(text: &str) -> Value {
         serde_yaml::from_str(text).unwrap()

@@ -81,7 +81,7 @@ impl Document {
 pub fn parse(source: &str, printed: &str, line: usize) -> Result<Option<Value>> {
     crate::yaml::parse_document(printed, Schema::Kube).map(|v| (!v.is_null()).then_some(v)).map_err(|e| {
         let (at_line, column) = e.location().map_or((line, 1), |l| (line + l.line() - 1, l.column()));
-        let excerpt = if super::secret::may_be_secret_text(printed) {
+        let excerpt = if crate::secret::may_be_secret_text(printed) {
             String::new()
         } else {
             printed.lines().nth(at_line - line).map(|t| format!("\n  | {t}")).unwrap_or_default()

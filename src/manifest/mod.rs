@@ -6,7 +6,6 @@
 mod document;
 pub mod hooks;
 pub mod namespace;
-pub mod secret;
 mod stream;
 
 pub use document::{Document, ResourceId};

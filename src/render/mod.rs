@@ -61,10 +61,8 @@ pub fn render(
             unit.chart.templates.iter().filter(|t| t.is_rendered()).map(move |t| (index, t.path.clone()))
         })
         .collect();
-    let results: Vec<Result<RenderedFile>> = jobs
-        .par_iter()
-        .map(|(index, path)| render_one(&compiled[*index], &units[*index].base, path))
-        .collect();
+    let results: Vec<Result<RenderedFile>> =
+        jobs.par_iter().map(|(index, path)| render_one(&compiled[*index], &units[*index], path)).collect();
     let mut files: Vec<RenderedFile> = results.into_iter().collect::<Result<_>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -109,7 +107,8 @@ fn compile(unit: &Unit, release: &Release, caps: &Capabilities) -> Result<(Tera,
     tera.set_fallback_prefixes(prefixes).map_err(|e| anyhow!("{e}"))?;
     filters::register(&mut tera, unit.chart.files.clone());
     tera.add_raw_templates(sources).map_err(|e| {
-        located(&e, &format!("the templates of chart {} ({})", unit.base, unit.chart.dir.display()))
+        let what = format!("the templates of chart {} ({})", unit.base, unit.chart.dir.display());
+        located(&e, &what, &|name| template_text(unit, name))
     })?;
     let mut context = Context::new();
     context.insert("Values", unit.values);
@@ -124,29 +123,58 @@ fn add_sources<'c>(chart: &'c Chart, base: &str, sources: &mut Vec<(String, &'c 
     sources.extend(chart.templates.iter().map(|t| (format!("{base}/templates/{}", t.path), t.text.as_str())));
 }
 
-fn render_one((tera, context): &(Tera, Context), base: &str, path: &str) -> Result<RenderedFile> {
+fn render_one((tera, context): &(Tera, Context), unit: &Unit, path: &str) -> Result<RenderedFile> {
+    let base = &unit.base;
     let name = format!("{base}/templates/{path}");
     let mut context = context.clone();
     context.insert("Template", &serde_json::json!({ "Name": name, "BasePath": format!("{base}/templates") }));
-    let text = tera.render(&name, &context).map_err(|e| located(&e, &name))?;
+    let text = tera.render(&name, &context).map_err(|e| located(&e, &name, &|n| template_text(unit, n)))?;
     Ok(RenderedFile { path: name, text })
+}
+
+/// The source of the template named `name` (its Helm path) in `unit`'s chart or its
+/// library subcharts.
+fn template_text<'c>(unit: &Unit<'c>, name: &str) -> Option<&'c str> {
+    let chart: &'c Chart = unit.chart;
+    let own = name
+        .strip_prefix(&format!("{}/templates/", unit.base))
+        .and_then(|path| chart.templates.iter().find(|t| t.path == path).map(|t| t.text.as_str()));
+    own.or_else(|| {
+        chart.subcharts.iter().filter(|s| s.chart.meta.is_library()).find_map(|library| {
+            let prefix = format!("{}/charts/{}/templates/", unit.base, library.chart.name());
+            let path = name.strip_prefix(&prefix)?;
+            library.chart.templates.iter().find(|t| t.path == path).map(|t| t.text.as_str())
+        })
+    })
 }
 
 /// A Tera error as `path:line:col: message`, followed by Tera's excerpt of the source
 /// (Tera writes `message`, then a ` --> path:line:col` line and the excerpt); an error
-/// without a position is prefixed with `what` failed.
-fn located(error: &tera::Error, what: &str) -> anyhow::Error {
+/// without a position is prefixed with `what` failed. When the template at that path
+/// might render a Secret (`source_of` finds its text), neither the excerpt nor the
+/// `quoted` parts of the message (values, such as Tera's "The string `…` cannot be
+/// converted") are shown.
+fn located<'s>(
+    error: &tera::Error,
+    what: &str,
+    source_of: &dyn Fn(&str) -> Option<&'s str>,
+) -> anyhow::Error {
     let text = error.to_string();
     let text = text.strip_prefix("error: ").unwrap_or(&text);
     let lines: Vec<&str> = text.lines().collect();
-    match lines.iter().position(|l| l.trim_start().starts_with("--> ")) {
-        Some(at) => {
-            let location = lines[at].trim_start().trim_start_matches("--> ");
-            let message = lines[..at].join("\n");
-            anyhow!("{location}: {message}\n{}", lines[at + 1..].join("\n"))
-        }
-        None => anyhow!("{what}: {text}"),
+    let Some(at) = lines.iter().position(|l| l.trim_start().starts_with("--> ")) else {
+        return anyhow!("{what}: {}", crate::secret::hide_quoted(text));
+    };
+    let location = lines[at].trim_start().trim_start_matches("--> ");
+    let message = lines[..at].join("\n");
+    let path = location.rsplitn(3, ':').last().unwrap_or(location);
+    if source_of(path).is_none_or(crate::secret::may_be_secret_text) {
+        return anyhow!(
+            "{location}: {}\n  (the source is not shown: the template may render a Secret)",
+            crate::secret::hide_quoted(&message)
+        );
     }
+    anyhow!("{location}: {message}\n{}", lines[at + 1..].join("\n"))
 }
 
 /// The root chart's `kubeVersion` constraint must admit the target version.
@@ -173,8 +201,10 @@ mod tests {
         let mut tera = tera::Tera::new();
         tera.add_raw_template("t.yaml", &format!("{}a: {{{{ nope }}}}", "\n".repeat(11))).unwrap();
         let error = tera.render("t.yaml", &tera::Context::new()).unwrap_err();
-        let text = super::located(&error, "t.yaml").to_string();
+        let text = super::located(&error, "t.yaml", &|_| Some("a: {{ nope }}")).to_string();
         assert!(text.starts_with("t.yaml:12:7: "), "{text}");
         assert!(text.contains("12 | a: {{ nope }}"), "{text}");
+        let secret = super::located(&error, "t.yaml", &|_| Some("kind: Secret")).to_string();
+        assert!(secret.starts_with("t.yaml:12:7: ") && !secret.contains("12 |"), "{secret}");
     }
 }
