@@ -16,4 +16,5 @@ mod output;
 mod package;
 mod porting;
 mod render;
+mod security;
 mod values;
