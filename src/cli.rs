@@ -192,6 +192,10 @@ pub struct ManifestArgs {
     /// Leave metadata.namespace as the templates render it (like helm template).
     #[arg(long, overrides_with = "inject_namespace")]
     pub no_inject_namespace: bool,
+    /// Let rudder.yaml's `rendered:` directory lie outside the project (for --write and
+    /// the default diff baseline).
+    #[arg(long)]
+    pub allow_rendered_outside: bool,
 }
 
 /// Formats of the diff report.

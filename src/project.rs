@@ -147,8 +147,13 @@ impl Project {
         if text.trim().is_empty() {
             return Ok(ProjectFile::default());
         }
-        crate::yaml::check_aliases(text).map_err(|e| anyhow!("{path}: {e}"))?;
-        serde_yaml::from_str(text).map_err(|e| anyhow!("{}", crate::yaml::located(path, &e)))
+        crate::yaml::check_strict(text, path)?;
+        let file: ProjectFile =
+            serde_yaml::from_str(text).map_err(|e| anyhow!("{}", crate::yaml::located(path, &e)))?;
+        for name in file.environments.keys() {
+            validate_environment_name(name).map_err(|e| anyhow!("{path}: {e}"))?;
+        }
+        Ok(file)
     }
 
     /// The default chart directory, if the project names one.
@@ -204,6 +209,21 @@ impl Project {
             anyhow!("unknown environment {name:?}{by}; known environments: {}", known.join(", "))
         })
     }
+}
+
+/// An environment name names files (`values/NAME.yaml`, `rendered/NAME.yaml`): it must be
+/// one safe path segment.
+pub fn validate_environment_name(name: &str) -> Result<()> {
+    let safe = !name.is_empty()
+        && name.len() <= 253
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !safe {
+        bail!(
+            "environment name {name:?} is not a single safe path segment (letters, digits, '.', '_' and '-', not starting with '.')"
+        );
+    }
+    Ok(())
 }
 
 /// `--env NAME` without a project file: `values/NAME.yaml` under `dir`.

@@ -34,6 +34,8 @@ pub struct Choices {
     pub inject_namespace: Option<bool>,
     /// Standard input, read once up front when a values flag names it.
     pub stdin: String,
+    /// Lets `rendered:` in rudder.yaml point outside the project (`--allow-rendered-outside`).
+    pub allow_rendered_outside: bool,
 }
 
 /// A project (if any) and its chart, loaded once.
@@ -83,16 +85,31 @@ impl Workspace {
         self.project.as_ref().map(Project::environment_names).unwrap_or_default()
     }
 
-    /// Where environment `env`'s last render is kept.
-    pub fn baseline_path(&self, env: &str) -> PathBuf {
-        match &self.project {
-            Some(project) => shorten(&project.rendered_path(env)),
-            None => Path::new(crate::project::DEFAULT_RENDERED_DIR).join(format!("{env}.yaml")),
+    /// Where environment `env`'s last render is kept. `rendered:` must stay inside the
+    /// project (no absolute path, no `..`) unless the choices allow it.
+    pub fn baseline_path(&self, env: &str) -> Result<PathBuf> {
+        crate::project::validate_environment_name(env)?;
+        let Some(project) = &self.project else {
+            return Ok(Path::new(crate::project::DEFAULT_RENDERED_DIR).join(format!("{env}.yaml")));
+        };
+        if let Some(dir) = &project.file.rendered
+            && !self.choices.allow_rendered_outside
+            && !dir.components().all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
+        {
+            anyhow::bail!(
+                "{}: rendered: {} leads outside the project; pass --allow-rendered-outside to write there",
+                project.root.join(crate::project::FILE_NAME).display(),
+                dir.display()
+            );
         }
+        Ok(shorten(&project.rendered_path(env)))
     }
 
     /// Resolves environment `env` (or none) into a release.
     pub fn release(&self, env: Option<&str>) -> Result<Release<'_>> {
+        if let Some(name) = env {
+            crate::project::validate_environment_name(name)?;
+        }
         let environment = match (env, &self.project) {
             (None, _) => Environment::default(),
             (Some(name), Some(project)) => project.environment(name)?,

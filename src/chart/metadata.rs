@@ -86,7 +86,7 @@ impl Metadata {
     /// found, the line.
     pub fn parse(text: &str, path: &str) -> Result<Metadata> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        crate::yaml::check_aliases(text).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+        crate::yaml::check_strict(text, path)?;
         let meta: Metadata =
             serde_yaml::from_str(text).map_err(|e| anyhow::anyhow!("{}", crate::yaml::located(path, &e)))?;
         meta.validate().map_err(|e| {

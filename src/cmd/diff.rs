@@ -173,7 +173,7 @@ fn load_baseline(baseline: &Baseline, env: Option<&str>, new: &Release) -> Resul
                     "nothing to compare with: pass --env NAME (to compare with its last render) or --against PATH"
                 );
             };
-            let path = new.workspace.baseline_path(env);
+            let path = new.workspace.baseline_path(env)?;
             let shown = path.display().to_string();
             if !path.exists() {
                 eprintln!("note: {shown} does not exist yet; every resource shows as added");

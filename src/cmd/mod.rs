@@ -64,6 +64,7 @@ fn choices(
         hooks: HookFilter { no_hooks: flags.no_hooks, skip_tests: flags.skip_tests },
         inject_namespace,
         stdin: rudder::release::read_stdin_if(values_read_stdin(args))?,
+        allow_rendered_outside: flags.allow_rendered_outside,
     })
 }
 
@@ -117,7 +118,7 @@ fn render(args: RenderArgs) -> Result<()> {
     let documents = rudder::output::show_only(render_release(&release)?, &args.show_only)?;
     debug_loads(args.values.debug);
     if args.write {
-        let path = workspace.baseline_path(&release.environment.name);
+        let path = workspace.baseline_path(&release.environment.name)?;
         write_baseline(&path, &documents)?;
         return Ok(());
     }
@@ -153,7 +154,7 @@ fn write_every_environment(workspace: &Workspace) -> Result<()> {
         })
         .collect::<Result<_>>()?;
     for (env, documents) in rendered {
-        write_baseline(&workspace.baseline_path(&env), &documents)?;
+        write_baseline(&workspace.baseline_path(&env)?, &documents)?;
     }
     Ok(())
 }

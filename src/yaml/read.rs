@@ -82,20 +82,20 @@ fn is_separator(line: &str) -> bool {
     })
 }
 
-/// Refuses a YAML text whose aliases would expand it past [`MAX_EXPANDED_NODES`] (for
-/// texts that are then deserialized into typed structs). Syntax errors are left to the
-/// real parse.
-pub fn check_aliases(text: &str) -> anyhow::Result<()> {
-    if !(text.contains('&') && text.contains('*')) {
-        return Ok(());
-    }
+/// Checks a text that is then deserialized into typed structs (`Chart.yaml`,
+/// `rudder.yaml`): a key repeated in one mapping or aliases expanding past
+/// [`MAX_EXPANDED_NODES`] are errors at `path:line:col`. Syntax errors are left to the
+/// typed parse, which words them for its fields.
+pub fn check_strict(text: &str, path: &str) -> anyhow::Result<()> {
     match parse_documents(text, Schema::Core) {
-        Err(error) if error.to_string().contains(BUDGET_MESSAGE) => {
-            Err(anyhow::anyhow!("{}", super::error_message(&error)))
+        Err(error) if error.to_string().contains(BUDGET_MESSAGE) || error.to_string().contains(REPEATED) => {
+            Err(anyhow::anyhow!("{}", super::located(path, &error)))
         }
         _ => Ok(()),
     }
 }
+
+const REPEATED: &str = "duplicate entry with key";
 
 const BUDGET_MESSAGE: &str = "nodes through its aliases";
 
@@ -176,7 +176,7 @@ impl<'de> DeserializeSeed<'de> for Seed<'_, '_> {
 impl Seed<'_, '_> {
     fn start<E: de::Error>(&self) -> Result<(), E> {
         if let Role::DuplicateOf(key) = self.role {
-            return Err(E::custom(format!("duplicate entry with key {}", shown_key(key))));
+            return Err(E::custom(format!("{REPEATED} {}", shown_key(key))));
         }
         self.reader.bump()
     }

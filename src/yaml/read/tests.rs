@@ -93,10 +93,14 @@ fn alias_expansion_has_a_budget() {
     let bomb = format!("base: &a\n{keys}{refs}");
     let err = parse_documents(&bomb, Schema::Kube).unwrap_err().to_string();
     assert!(err.contains("more than 1000000 nodes through its aliases"), "{err}");
-    assert!(check_aliases(&bomb).unwrap_err().to_string().contains("nodes through its aliases"));
+    assert!(check_strict(&bomb, "f").unwrap_err().to_string().contains("nodes through its aliases"));
     let ok = kube("base: &b {x: 1}\nuse: *b\nlist: [*b, *b]\n");
     assert_eq!(ok.get("use"), ok.get("base"));
-    assert!(check_aliases("q: a&b*c\n").is_ok());
+    assert!(check_strict("q: a&b*c\n", "f").is_ok());
+    assert_eq!(
+        check_strict("a:\n  b: 1\n  b: 2\n", "Chart.yaml").unwrap_err().to_string(),
+        "Chart.yaml:3:6: a.b: duplicate entry with key \"b\""
+    );
 }
 
 #[test]
