@@ -44,12 +44,13 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Writes `bytes` to the new file `temp`, with the mode of the file it will replace at
 /// `target` (if any), and syncs it.
 fn write_new(temp: &Path, bytes: &[u8], target: &Path) -> Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(temp)
-        .with_context(|| format!("cannot write to {}", temp.parent().unwrap_or(Path::new(".")).display()))?;
-    file.write_all(bytes).and_then(|()| file.sync_all()).with_context(|| format!("cannot write {}", target.display()))?;
+    let mut file =
+        std::fs::OpenOptions::new().write(true).create_new(true).open(temp).with_context(|| {
+            format!("cannot write to {}", temp.parent().unwrap_or(Path::new(".")).display())
+        })?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", target.display()))?;
     if let Ok(existing) = std::fs::symlink_metadata(target)
         && existing.is_file()
     {
@@ -116,7 +117,8 @@ fn switch(new: &Path, target: &Path) -> std::io::Result<()> {
 /// A name for a temporary entry that says which process made it.
 fn unique_name(prefix: &str) -> String {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     format!("{prefix}{}-{}-{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
@@ -195,7 +197,10 @@ mod tests {
         let files = |names: &[&str]| names.iter().map(|n| (n.to_string(), n.as_bytes().to_vec())).collect();
         write_files(dir.path(), &files(&["c/templates/a.yaml", "c/templates/old.yaml"])).unwrap();
         write_files(dir.path(), &files(&["c/templates/a.yaml", "c/templates/new.yaml"])).unwrap();
-        let mut names: Vec<_> = std::fs::read_dir(dir.path().join("c/templates")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let mut names: Vec<_> = std::fs::read_dir(dir.path().join("c/templates"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         names.sort();
         assert_eq!(names, ["a.yaml", "new.yaml"], "one complete run");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no staging left");

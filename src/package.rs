@@ -134,6 +134,11 @@ fn collect(chart: &Chart, prefix: &str, entries: &mut BTreeMap<String, Entry>) -
 fn write_tar(top: &str, entries: &BTreeMap<String, Entry>, mtime: u64) -> Result<Vec<u8>> {
     let mut builder = tar::Builder::new(Vec::new());
     for (path, entry) in entries {
+        if let Some(problem) = crate::chart::entry_problem(&format!("{top}/{path}")) {
+            bail!(
+                "{path}: cannot be archived: {problem} (rudder and helm refuse such an entry when reading)"
+            );
+        }
         let mut header = tar::Header::new_ustar();
         header.set_entry_type(tar::EntryType::Regular);
         header.set_mode(if entry.executable { 0o755 } else { 0o644 });

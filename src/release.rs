@@ -94,7 +94,9 @@ impl Workspace {
         };
         if let Some(dir) = &project.file.rendered
             && !self.choices.allow_rendered_outside
-            && !dir.components().all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
+            && !dir
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
         {
             anyhow::bail!(
                 "{}: rendered: {} leads outside the project; pass --allow-rendered-outside to write there",

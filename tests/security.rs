@@ -105,3 +105,227 @@ fn secret_data_in_any_shape_is_masked_in_every_report() {
     assert!(shown.stdout.contains(SECRET), "--show-secrets shows them:\n{}", shown.stdout);
     let _ = fixture;
 }
+
+/// A copy of the journal project (rudder.yaml, charts, values) in a fresh directory.
+fn journal_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in ["rudder.yaml", "charts", "values"] {
+        let status = std::process::Command::new("cp")
+            .args(["-r", crate::harness::repo().join(entry).to_str().unwrap(), dir.path().to_str().unwrap()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    dir
+}
+
+#[test]
+fn environment_names_are_single_safe_path_segments() {
+    let dir = journal_copy();
+    let rudder_yaml = dir.path().join("rudder.yaml");
+    let text = std::fs::read_to_string(&rudder_yaml).unwrap();
+    std::fs::write(&rudder_yaml, text.replace("  prod:\n", "  ../../escape:\n")).unwrap();
+    let out = run(dir.path(), &["render", "--all-envs", "--write"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "error: ./rudder.yaml: environment name \"../../escape\" is not a single safe path segment (letters, digits, '.', '_' and '-', not starting with '.')\n"
+            .replace("./rudder.yaml", &rudder_yaml.display().to_string())
+    );
+    let dir = journal_copy();
+    let out = run(dir.path(), &["render", "--env", "../../x", "--write"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.starts_with("error: environment name \"../../x\" is not a single safe path segment"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.path().parent().unwrap().join("x.yaml").exists());
+}
+
+#[test]
+fn rendered_stays_in_the_project_unless_allowed() {
+    let dir = journal_copy();
+    let project = dir.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    for entry in ["rudder.yaml", "charts", "values"] {
+        std::fs::rename(dir.path().join(entry), project.join(entry)).unwrap();
+    }
+    let rudder_yaml = project.join("rudder.yaml");
+    let text = std::fs::read_to_string(&rudder_yaml).unwrap();
+    std::fs::write(&rudder_yaml, text.replace("rendered: rendered", "rendered: ../outside")).unwrap();
+    let out = run(&project, &["render", "--env", "dev", "--write"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("rendered: ../outside leads outside the project; pass --allow-rendered-outside"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.path().join("outside").exists());
+    let out = run(&project, &["render", "--env", "dev", "--write", "--allow-rendered-outside"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(dir.path().join("outside/dev.yaml").is_file());
+}
+
+#[test]
+fn nothing_is_written_through_a_symlinked_directory() {
+    let dir = journal_copy();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("rendered")).unwrap();
+    let out = run(dir.path(), &["render", "--env", "dev", "--write"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (1, "error: rendered: refusing to write through a symlinked directory\n")
+    );
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir_all(out_dir.join("journal")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), out_dir.join("journal/charts")).unwrap();
+    let out = run(dir.path(), &["render", "--env", "dev", "--output-dir", "out"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stderr.ends_with("out/journal/charts: refusing to write through a symlinked directory\n"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing written outside");
+}
+
+#[test]
+fn package_refuses_names_its_reader_would_refuse() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = chart_with(dir.path(), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n");
+    std::fs::write(chart.join("a\\..\\..\\b.yaml"), "x: 1\n").unwrap();
+    let out = run(dir.path(), &["package", "chart", "-d", "dist"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("a\\..\\..\\b.yaml: cannot be archived: backslashes are not allowed in paths"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.path().join("dist/c-0.1.0.tgz").exists());
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn outputs_keep_the_mode_of_what_they_replace_and_honour_the_umask() {
+    let dir = journal_copy();
+    let rudder = env!("CARGO_BIN_EXE_rudder");
+    let sh = |command: &str| {
+        let status =
+            std::process::Command::new("sh").arg("-c").arg(command).current_dir(dir.path()).status().unwrap();
+        assert!(status.success(), "{command}");
+    };
+    sh(&format!(
+        "umask 022 && {rudder} render --env dev --write >/dev/null && {rudder} package charts/redis -d dist >/dev/null && {rudder} repo index dist"
+    ));
+    assert_eq!(mode(&dir.path().join("rendered/dev.yaml")), 0o644);
+    assert_eq!(mode(&dir.path().join("dist/redis-0.1.0.tgz")), 0o644);
+    assert_eq!(mode(&dir.path().join("dist/index.yaml")), 0o644);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path().join("rendered/dev.yaml"), std::fs::Permissions::from_mode(0o664))
+        .unwrap();
+    sh(&format!("umask 077 && {rudder} render --env dev --write >/dev/null"));
+    assert_eq!(mode(&dir.path().join("rendered/dev.yaml")), 0o664, "the replaced file's mode is kept");
+}
+
+/// Entries of `dir` left by a killed run.
+fn leftovers(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".rudder-"))
+        .collect()
+}
+
+#[test]
+fn killed_runs_leave_one_complete_output_and_no_leftovers_after_the_next_run() {
+    // A chart of 400 templates, so that writing takes most of a run, and two value
+    // sets alternating, so that a mix of two runs in the output would show.
+    let dir = tempfile::tempdir().unwrap();
+    let chart = chart_with(dir.path(), "");
+    for i in 0..400 {
+        let template = format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\ndata:\n  run: {{{{ Values.run }}}}\n  pad: {}\n",
+            "x".repeat(2000)
+        );
+        std::fs::write(chart.join(format!("templates/cm-{i:03}.yaml")), template).unwrap();
+    }
+    std::fs::write(chart.join("templates/s.yaml"), "").unwrap();
+    std::fs::create_dir_all(dir.path().join("values")).unwrap();
+    std::fs::write(dir.path().join("values/dev.yaml"), "run: dev\n").unwrap();
+    std::fs::write(dir.path().join("values/prod.yaml"), "run: prod\n").unwrap();
+    std::fs::write(dir.path().join("rudder.yaml"), "chart: chart\nenvironments:\n  dev: {}\n  prod: {}\n")
+        .unwrap();
+    let rudder = env!("CARGO_BIN_EXE_rudder");
+    let run_to_end = |args: &[&str]| {
+        let out = run(dir.path(), args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    };
+    let mut expected = Vec::new();
+    for env in ["dev", "prod"] {
+        let reference = tempfile::tempdir().unwrap();
+        run_to_end(&["render", "--env", env, "--output-dir", reference.path().to_str().unwrap()]);
+        expected.push(snapshot(reference.path()));
+    }
+    // Kill points spread over a whole run's duration.
+    let started = std::time::Instant::now();
+    run_to_end(&["render", "--env", "dev", "--output-dir", "probe"]);
+    let span = started.elapsed().as_micros().max(1) as u64;
+    let (mut killed_with_leftovers, mut seed) = (0, 0x2545_f491_4f6c_dd1du64);
+    for round in 0..24 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = std::time::Duration::from_micros(seed % span);
+        let env = ["dev", "prod"][round % 2];
+        for args in
+            [&["render", "--env", env, "--output-dir", "out"][..], &["package", "chart", "-d", "dist"][..]]
+        {
+            let mut child = std::process::Command::new(rudder)
+                .args(args)
+                .current_dir(dir.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(delay);
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let out = dir.path().join("out");
+        if !leftovers(&out).is_empty() || !leftovers(&dir.path().join("dist")).is_empty() {
+            killed_with_leftovers += 1;
+        }
+        if out.join("c").exists() {
+            let now = snapshot(&out);
+            assert!(expected.contains(&now), "round {round}: the output is not one complete run");
+        }
+    }
+    eprintln!("{killed_with_leftovers} of 24 rounds were killed while writing");
+    run_to_end(&["render", "--env", "dev", "--output-dir", "out"]);
+    run_to_end(&["package", "chart", "-d", "dist"]);
+    assert_eq!(snapshot(&dir.path().join("out")), expected[0]);
+    assert_eq!(leftovers(&dir.path().join("out")), Vec::<String>::new());
+    assert_eq!(leftovers(&dir.path().join("dist")), Vec::<String>::new());
+}
+
+/// Every file under `dir` (leftovers aside), with its bytes, sorted.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with(".rudder-"))
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}

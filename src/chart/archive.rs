@@ -100,6 +100,12 @@ fn read_tar(reader: impl Read, shown: &str, budget: &mut u64) -> Result<ArchiveF
     Ok(ArchiveFiles { top, files })
 }
 
+/// Why an archive entry named `path` would be refused on reading, if it would be:
+/// `package` asks before writing one.
+pub fn entry_problem(path: &str) -> Option<&'static str> {
+    safe_parts(path).err()
+}
+
 /// The components of an entry path, or why it is refused. `.` components and a trailing
 /// `/` are dropped.
 fn safe_parts(path: &str) -> std::result::Result<Vec<String>, &'static str> {
