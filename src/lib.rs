@@ -18,6 +18,7 @@ pub mod atomic;
 pub mod chart;
 pub mod diff;
 pub mod git;
+pub mod glob;
 pub mod input;
 pub mod manifest;
 pub mod output;

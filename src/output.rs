@@ -29,11 +29,9 @@ pub fn show_only(documents: Vec<Document>, patterns: &[String]) -> Result<Vec<Do
     }
     let mut matchers = Vec::new();
     for pattern in patterns {
-        let glob = globset::GlobBuilder::new(pattern.trim_start_matches("./"))
-            .literal_separator(true)
-            .build()
+        let matcher = crate::glob::matcher(pattern.trim_start_matches("./"), false)
             .with_context(|| format!("invalid --show-only pattern {pattern:?}"))?;
-        matchers.push((pattern, glob.compile_matcher()));
+        matchers.push((pattern, matcher));
     }
     let relative =
         |d: &Document| d.source.split_once('/').map(|(_, rest)| rest.to_string()).unwrap_or_default();

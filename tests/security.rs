@@ -329,3 +329,52 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+#[test]
+fn set_flags_cannot_build_unbounded_lists_or_nesting() {
+    let chart = fixture("plain");
+    let chart = chart.to_str().unwrap();
+    let pairs: Vec<String> = (0..1000).map(|i| format!("a{i}[65536]=1")).collect();
+    let mut args = vec!["values", chart];
+    for pair in &pairs {
+        args.extend(["--set", pair.as_str()]);
+    }
+    let out = run(&fixture("plain"), &args);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("the values hold lists of more than 1000000 items in all"), "{}", out.stderr);
+    let deep = format!("a{}=1", "[0]".repeat(10_000));
+    let out = run(&fixture("plain"), &["values", chart, "--set", &deep]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("nested level is greater than maximum supported nested level of 30"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = chart_with(dir.path(), "");
+    for i in 0..3000 {
+        let template = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\n");
+        std::fs::write(chart.join(format!("templates/cm-{i:04}.yaml")), template).unwrap();
+    }
+    std::fs::write(chart.join("templates/s.yaml"), "").unwrap();
+    for args in [&["render", "chart", "--output-dir", "out"][..], &["render", "chart"][..]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rudder"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 1];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

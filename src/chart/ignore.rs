@@ -8,7 +8,7 @@
 //! `.gitignore` (Helm's negation ignores everything that does not match).
 
 use anyhow::{Result, anyhow};
-use globset::{GlobBuilder, GlobMatcher};
+use globset::GlobMatcher;
 
 /// The parsed rules of one chart's `.helmignore`.
 #[derive(Debug, Default)]
@@ -54,12 +54,11 @@ impl Ignore {
         if pattern.is_empty() {
             return Err(anyhow!("empty pattern {line:?}"));
         }
-        let glob = GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .backslash_escape(true)
-            .build()
-            .map_err(|e| anyhow!("invalid pattern {line:?}: {e}"))?;
-        self.rules.push(Rule { matcher: glob.compile_matcher(), negate, dirs_only, on_basename });
+        let matcher = crate::glob::matcher(pattern, true).map_err(|e| {
+            let shown: String = line.chars().take(80).collect();
+            anyhow!("invalid pattern {shown:?}: {e}")
+        })?;
+        self.rules.push(Rule { matcher, negate, dirs_only, on_basename });
         Ok(())
     }
 

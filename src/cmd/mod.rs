@@ -125,7 +125,7 @@ fn render(args: RenderArgs) -> Result<()> {
     match &args.output_dir {
         Some(dir) => {
             for path in rudder::output::write_dir(&documents, dir)? {
-                println!("wrote {}", path.display());
+                say(format_args!("wrote {}", path.display()))?;
             }
             Ok(())
         }
@@ -163,7 +163,7 @@ fn write_baseline(path: &Path, documents: &[Document]) -> Result<()> {
     let mut bytes = Vec::new();
     rudder::output::write_stream(documents, &mut bytes)?;
     rudder::atomic::write(path, &bytes)?;
-    println!("wrote {}", path.display());
+    say(format_args!("wrote {}", path.display()))?;
     Ok(())
 }
 
@@ -182,6 +182,13 @@ fn show(what: ShowCommand) -> Result<()> {
         ShowCommand::Chart { chart } => print(&Chart::load(&chart)?.chart_yaml),
         ShowCommand::Values { chart } => print(&Chart::load(&chart)?.values_yaml),
     }
+}
+
+/// One line on stdout; a closed pipe is an error that `main` turns into a quiet exit
+/// (where `println!` would panic).
+fn say(line: std::fmt::Arguments) -> Result<()> {
+    writeln!(std::io::stdout().lock(), "{line}")?;
+    Ok(())
 }
 
 fn print(text: &str) -> Result<()> {

@@ -15,7 +15,7 @@ pub fn package(args: PackageArgs) -> Result<()> {
     for chart in &args.charts {
         let packaged = rudder::package::package(chart, &args.destination, &options)
             .with_context(|| format!("cannot package {}", chart.display()))?;
-        println!("{}  {}", packaged.sha256, packaged.path.display());
+        super::say(format_args!("{}  {}", packaged.sha256, packaged.path.display()))?;
     }
     Ok(())
 }
@@ -31,7 +31,7 @@ pub fn repo(command: RepoCommand) -> Result<()> {
                     .format(&time::format_description::well_known::Rfc3339)?,
             };
             let path = rudder::repo::write_index(&dir, &IndexOptions { url, merge, now })?;
-            println!("wrote {}", path.display());
+            super::say(format_args!("wrote {}", path.display()))?;
             Ok(())
         }
     }

@@ -185,11 +185,10 @@ fn file(files: &Files, kwargs: &Kwargs) -> TeraResult<String> {
 /// `*` stays within one directory; `**` crosses directories.
 fn glob(files: &Files, kwargs: &Kwargs) -> TeraResult<Value> {
     let pattern = kwargs.must_get::<&str>("glob")?;
-    let matcher = globset::GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .build()
-        .map_err(|e| message(anyhow!("files: invalid glob {pattern:?}: {e}")))?
-        .compile_matcher();
+    let matcher = crate::glob::matcher(pattern, false).map_err(|e| {
+        let shown: String = pattern.chars().take(80).collect();
+        message(anyhow!("files: invalid glob {shown:?}: {e}"))
+    })?;
     let mut map = tera::Map::new();
     for (path, bytes) in files.iter().filter(|(path, _)| matcher.is_match(path.as_str())) {
         let text = String::from_utf8(bytes.clone())

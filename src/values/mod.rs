@@ -14,7 +14,7 @@ pub use coalesce::{Tree, coalesce};
 pub use set::{MAX_INDEX, MAX_NESTED_LEVEL, SetKind};
 
 use crate::chart::{Chart, Subchart};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use serde_yaml::{Mapping, Value};
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -94,8 +94,28 @@ fn apply_all(
 ) -> Result<()> {
     for input in inputs {
         set::apply(values, input, kind()).with_context(|| format!("failed parsing {flag} data {input:?}"))?;
+        let items = list_items(values.values());
+        if items > MAX_LIST_ITEMS {
+            bail!(
+                "failed parsing {flag} data {input:?}: the values hold lists of more than {MAX_LIST_ITEMS} items in all (an index such as a[65536] pads a list with nulls)"
+            );
+        }
     }
     Ok(())
+}
+
+/// Most list items the `--set` family may build in all: each index is bounded by
+/// [`MAX_INDEX`], and this bounds many of them together.
+pub const MAX_LIST_ITEMS: usize = 1_000_000;
+
+fn list_items<'v>(values: impl Iterator<Item = &'v Value>) -> usize {
+    values
+        .map(|value| match value {
+            Value::Sequence(items) => items.len() + list_items(items.iter()),
+            Value::Mapping(map) => list_items(map.values()),
+            _ => 0,
+        })
+        .sum()
 }
 
 /// Coalesces `user` values with the chart tree's defaults as Helm v4 does: conditions

@@ -31,6 +31,9 @@ pub fn apply(data: &mut Mapping, input: &str, kind: SetKind) -> Result<()> {
         super::merge_maps(data, map);
         return Ok(());
     }
+    if input.trim().is_empty() {
+        bail!("nothing to set: expected KEY=VALUE");
+    }
     let mut parser = Parser { chars: input.chars().collect(), pos: 0, kind };
     while !parser.key(data, 0)? {}
     Ok(())
@@ -101,6 +104,12 @@ impl Parser<'_> {
     /// an error.
     fn key(&mut self, data: &mut Mapping, level: usize) -> Result<bool> {
         let (key, stop) = self.until(&['=', '[', ',', '.']);
+        if level == 0 && key.is_empty() && stop.is_some_and(|c| c != ',') {
+            bail!(
+                "a key is empty before {:?} (Helm ignores such a pair; rudder refuses it)",
+                stop.unwrap_or(' ')
+            );
+        }
         match stop {
             None if key.is_empty() => Ok(true),
             None => bail!("key {key:?} has no value"),
@@ -175,6 +184,12 @@ impl Parser<'_> {
                 Ok((list, ended))
             }
             Some('[') => {
+                let level = level + 1;
+                if level > MAX_NESTED_LEVEL {
+                    bail!(
+                        "list index nested level is greater than maximum supported nested level of {MAX_NESTED_LEVEL}"
+                    );
+                }
                 let next = self.index()?;
                 let inner = match list.get_mut(slot).map(std::mem::take) {
                     None | Some(Value::Null) => Vec::new(),

@@ -24,6 +24,44 @@ use std::fmt;
 /// memory (serde_yaml's own guard counts alias jumps, not nodes).
 pub const MAX_EXPANDED_NODES: usize = 1_000_000;
 
+/// Most bytes of scalar text a YAML text may expand to through aliases: a 1 MB string
+/// anchor referenced 1,000 times would otherwise take gigabytes.
+pub const MAX_EXPANDED_BYTES: usize = 128 * 1024 * 1024;
+
+/// Deepest flow nesting (`[[[…` or `{{{…`) accepted; the parser's own limit (128) applies
+/// to block nesting and to what passes this early, linear check.
+pub const MAX_DEPTH: usize = 1000;
+
+/// The line where flow nesting first goes past [`MAX_DEPTH`], if it does (quotes and
+/// comments are skipped).
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut line, mut quote, mut comment) = (0usize, 1, None, false);
+    let mut previous = ' ';
+    for c in text.chars() {
+        match (quote, c) {
+            (_, '\n') => {
+                line += 1;
+                comment = false;
+            }
+            _ if comment => {}
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') if previous.is_whitespace() => comment = true,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(line);
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
+}
+
 /// How scalars and keys are typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Schema {
@@ -36,8 +74,13 @@ pub enum Schema {
 /// Parses every document of a YAML stream. A stream without documents gives none.
 pub fn parse_documents(text: &str, schema: Schema) -> Result<Vec<Value>, serde_yaml::Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let nodes = Cell::new(0);
-    let reader = Reader { text, schema, nodes: &nodes };
+    if let Some(line) = too_deep(text) {
+        return Err(de::Error::custom(format!(
+            "the YAML nests more than {MAX_DEPTH} levels deep in flow style (line {line}); refusing it"
+        )));
+    }
+    let (nodes, bytes) = (Cell::new(0), Cell::new(0));
+    let reader = Reader { text, schema, nodes: &nodes, bytes: &bytes };
     let mut documents = Vec::new();
     for document in serde_yaml::Deserializer::from_str(text) {
         documents.push(Seed { reader, role: Role::Node }.deserialize(document)?.into_value());
@@ -105,9 +148,22 @@ struct Reader<'t> {
     text: &'t str,
     schema: Schema,
     nodes: &'t Cell<usize>,
+    /// Bytes of scalars built so far, aliases expanded.
+    bytes: &'t Cell<usize>,
 }
 
 impl Reader<'_> {
+    /// Counts `len` more bytes of scalar text built, refusing past [`MAX_EXPANDED_BYTES`].
+    fn add_bytes<E: de::Error>(&self, len: usize) -> Result<(), E> {
+        self.bytes.set(self.bytes.get() + len);
+        if self.bytes.get() > MAX_EXPANDED_BYTES {
+            return Err(E::custom(format!(
+                "the YAML expands to more than {MAX_EXPANDED_BYTES} bytes of text {BUDGET_MESSAGE} (`*name` references to `&name` anchors); refusing it"
+            )));
+        }
+        Ok(())
+    }
+
     fn bump<E: de::Error>(&self) -> Result<(), E> {
         self.nodes.set(self.nodes.get() + 1);
         if self.nodes.get() > MAX_EXPANDED_NODES {
@@ -188,6 +244,7 @@ impl Seed<'_, '_> {
 
     fn string<E: de::Error>(&self, s: &str, plain: bool) -> Result<Node, E> {
         self.start()?;
+        self.reader.add_bytes(s.len())?;
         if plain && self.reader.schema == Schema::Kube {
             if matches!(self.role, Role::Key) && s == "<<" {
                 return Ok(Node::MergeKey);

@@ -56,7 +56,6 @@ fn helm_examples_1_to_27() {
         ("a={a\\,b,c}", "a:\n- a,b\n- c\n"),
         ("a=\\{x\\}", "a: '{x}'\n"),
         ("a=-0,b=0x10,c=1_000,e=~,f=01", "a: 0\nb: \"0x10\"\nc: \"1_000\"\ne: \"~\"\nf: \"01\"\n"),
-        ("=x", "{}\n"),
     ];
     for (input, expected) in cases {
         assert_eq!(set(input), *expected, "--set {input}");
@@ -134,9 +133,20 @@ fn set_patches_lists_from_earlier_files() {
 }
 
 #[test]
-fn trailing_comma_and_empty_input_are_fine() {
+fn trailing_comma_is_fine_but_empty_keys_and_input_are_errors() {
     assert_eq!(set("a=1,"), "a: 1\n");
-    assert_eq!(set(""), "{}\n");
+    // Helm ignores these; rudder refuses them (docs/values.md).
+    assert_eq!(error(""), "nothing to set: expected KEY=VALUE");
+    for input in ["=x", "[1]=x", ".a=1", "a=1,=2"] {
+        assert!(error(input).starts_with("a key is empty before"), "{input}: {}", error(input));
+    }
+}
+
+#[test]
+fn nesting_is_bounded_for_lists_too() {
+    let deep = format!("a{}=1", "[0]".repeat(10_000));
+    assert!(error(&deep).contains("nested level is greater than maximum supported nested level of 30"));
+    assert!(run(&[(Flag::Set, &format!("a{}=1", "[0]".repeat(30)))]).is_ok());
 }
 
 #[test]

@@ -129,3 +129,21 @@ fn documents_and_byte_order_marks() {
     assert_eq!(parse_document("", Schema::Kube).unwrap(), Value::Null);
     assert!(parse_document("a: 1\n---\nb: 2\n", Schema::Kube).is_err());
 }
+
+#[test]
+fn expanded_text_and_flow_depth_have_budgets() {
+    // A 1 MiB string referenced 200 times: 200 MiB once expanded, 1 MiB of text.
+    let big = format!(
+        "big: &b \"{}\"\n{}",
+        "x".repeat(1 << 20),
+        (0..200).map(|i| format!("r{i}: *b\n")).collect::<String>()
+    );
+    let err = parse_documents(&big, Schema::Kube).unwrap_err().to_string();
+    assert!(err.contains("more than 134217728 bytes of text"), "{err}");
+    let deep = format!("a: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let err = parse_documents(&deep, Schema::Kube).unwrap_err().to_string();
+    assert_eq!(err, "the YAML nests more than 1000 levels deep in flow style (line 1); refusing it");
+    // Brackets inside quotes and comments do not count.
+    let quoted = format!("a: \"{}\" # {}\nb: 1\n", "[".repeat(2000), "{".repeat(2000));
+    assert!(parse_documents(&quoted, Schema::Kube).is_ok());
+}
