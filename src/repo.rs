@@ -97,7 +97,7 @@ fn entry_for(dir: &Path, archive: &Path, options: &IndexOptions, earlier: &[&Map
     let shown = archive.display().to_string();
     let bytes = crate::input::read(archive, archive, MAX_CHART_SIZE)?;
     let digest = hex_sha256(&bytes);
-    let files = read_archive(&bytes, &shown, &mut MAX_CHART_SIZE.clone())?;
+    let files = read_archive(&bytes, &shown, &mut crate::chart::ArchiveBudget::default())?;
     let chart_yaml = files
         .files
         .iter()

@@ -378,3 +378,41 @@ fn a_closed_pipe_ends_the_run_quietly() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
 }
+
+/// A gzipped chart archive `name/Chart.yaml` with `children` as `charts/cN.tgz`.
+fn chart_archive(name: &str, children: &[Vec<u8>]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    let mut add = |path: String, data: &[u8]| {
+        let mut header = tar::Header::new_ustar();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append_data(&mut header, path, data).unwrap();
+    };
+    add(format!("{name}/Chart.yaml"), format!("apiVersion: v2\nname: {name}\nversion: 0.1.0\n").as_bytes());
+    for (i, child) in children.iter().enumerate() {
+        add(format!("{name}/charts/c{i}.tgz"), child);
+    }
+    let tar = builder.into_inner().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, &tar).unwrap();
+    gz.finish().unwrap()
+}
+
+#[test]
+fn nested_archives_share_one_budget_of_charts() {
+    // Four copies of the level below, ten levels deep: about a million charts in 3 KB.
+    let mut archive = chart_archive("leaf", &[]);
+    for level in 0..10 {
+        archive = chart_archive(
+            &format!("l{level}"),
+            &[archive.clone(), archive.clone(), archive.clone(), archive],
+        );
+    }
+    assert!(archive.len() < 4096, "{}", archive.len());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bomb.tgz"), &archive).unwrap();
+    let out = run(dir.path(), &["render", "bomb.tgz"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("more than 10000 charts in one archive"), "{}", out.stderr);
+}

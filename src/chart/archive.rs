@@ -28,19 +28,48 @@ pub fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
 }
 
+/// Most charts one archive may hold, the archives nested in its `charts/` included.
+pub const MAX_CHARTS: usize = 10_000;
+/// Most entries one archive may hold in all, nested archives included.
+pub const MAX_TOTAL_ENTRIES: usize = 100_000;
+
+/// What an archive and every archive nested in it may still hold, together.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    /// Bytes of files ([`MAX_CHART_SIZE`] to start with).
+    pub bytes: u64,
+    pub entries: usize,
+    pub charts: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget { bytes: MAX_CHART_SIZE, entries: MAX_TOTAL_ENTRIES, charts: MAX_CHARTS }
+    }
+}
+
+impl Budget {
+    /// Counts one more chart read from `shown`.
+    pub fn take_chart(&mut self, shown: &str) -> Result<()> {
+        self.charts = self.charts.checked_sub(1).ok_or_else(|| {
+            anyhow!("{shown}: more than {MAX_CHARTS} charts in one archive (the charts/ archives nested in it included)")
+        })?;
+        Ok(())
+    }
+}
+
 /// Reads a gzipped chart archive held in memory. `shown` names it in errors. `budget` is
-/// how many bytes of files may still be read (start at [`MAX_CHART_SIZE`]; archives
-/// nested in it share it).
-pub fn read(bytes: &[u8], shown: &str, budget: &mut u64) -> Result<ArchiveFiles> {
+/// what may still be read; archives nested in it share it.
+pub fn read(bytes: &[u8], shown: &str, budget: &mut Budget) -> Result<ArchiveFiles> {
     if !is_gzip(bytes) {
         bail!("{shown}: not a gzipped archive");
     }
     let decoder = flate2::read::MultiGzDecoder::new(bytes);
-    let limited = Limited { inner: decoder, left: *budget + HEADER_ROOM };
+    let limited = Limited { inner: decoder, left: budget.bytes + HEADER_ROOM };
     read_tar(limited, shown, budget)
 }
 
-fn read_tar(reader: impl Read, shown: &str, budget: &mut u64) -> Result<ArchiveFiles> {
+fn read_tar(reader: impl Read, shown: &str, budget: &mut Budget) -> Result<ArchiveFiles> {
     let mut archive = tar::Archive::new(reader);
     let mut top: Option<String> = None;
     let mut files = Vec::new();
@@ -51,6 +80,9 @@ fn read_tar(reader: impl Read, shown: &str, budget: &mut u64) -> Result<ArchiveF
         if count >= MAX_ENTRIES {
             bail!("{shown}: the archive has more than {MAX_ENTRIES} entries");
         }
+        budget.entries = budget.entries.checked_sub(1).ok_or_else(|| {
+            anyhow!("{shown}: more than {MAX_TOTAL_ENTRIES} entries in all (nested archives included)")
+        })?;
         let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let fail = |why: &str| anyhow!("{shown}: entry {raw:?}: {why}");
         let kind = entry.header().entry_type();
@@ -86,7 +118,8 @@ fn read_tar(reader: impl Read, shown: &str, budget: &mut u64) -> Result<ArchiveF
         if size > MAX_FILE_SIZE {
             return Err(fail(&format!("{size} bytes, over the limit of {MAX_FILE_SIZE} bytes per file")));
         }
-        *budget = budget
+        budget.bytes = budget
+            .bytes
             .checked_sub(size)
             .ok_or_else(|| fail(&format!("the chart's files exceed the limit of {MAX_CHART_SIZE} bytes")))?;
         let mut bytes = Vec::with_capacity(size as usize);
@@ -164,7 +197,7 @@ mod tests {
     #[test]
     fn non_gzip_input_is_refused() {
         assert_eq!(
-            read(b"apiVersion: v2\n", "c.tgz", &mut MAX_CHART_SIZE.clone()).unwrap_err().to_string(),
+            read(b"apiVersion: v2\n", "c.tgz", &mut Budget::default()).unwrap_err().to_string(),
             "c.tgz: not a gzipped archive"
         );
     }

@@ -31,7 +31,7 @@ fn load_archive_file(path: &Path) -> Result<Chart> {
         };
         bail!("{shown}: not a chart directory or a gzipped chart archive{hint}");
     }
-    let mut budget = MAX_CHART_SIZE;
+    let mut budget = archive::Budget::default();
     let files = archive::read(&bytes, &shown, &mut budget)?;
     let mut chart = load_files(path, files.files, &mut budget)?;
     chart.archive = Some(std::sync::Arc::new(bytes));
@@ -41,7 +41,8 @@ fn load_archive_file(path: &Path) -> Result<Chart> {
 /// Loads a chart from files in memory (the contents of an archive, below its top
 /// directory). `.helmignore` is not applied, as in Helm; subcharts come from
 /// `charts/<name>/` and `charts/*.tgz`.
-fn load_files(shown: &Path, files: Vec<(String, Vec<u8>)>, budget: &mut u64) -> Result<Chart> {
+fn load_files(shown: &Path, files: Vec<(String, Vec<u8>)>, budget: &mut archive::Budget) -> Result<Chart> {
+    budget.take_chart(&shown.display().to_string())?;
     let mut own = Vec::new();
     let mut sub_dirs: BTreeMap<String, Vec<(String, Vec<u8>)>> = BTreeMap::new();
     let mut sub_archives = Vec::new();

@@ -7,7 +7,9 @@ mod ignore;
 mod load;
 mod metadata;
 
-pub use archive::{ArchiveFiles, MAX_ENTRIES, entry_problem, is_gzip, read as read_archive};
+pub use archive::{
+    ArchiveFiles, Budget as ArchiveBudget, MAX_ENTRIES, entry_problem, is_gzip, read as read_archive,
+};
 pub use ignore::Ignore;
 pub use load::SourceFile;
 pub use metadata::{Dependency, Maintainer, Metadata, parse_constraint, satisfies, validate_name};
