@@ -84,11 +84,25 @@ fn is_unsafe_control(c: char) -> bool {
     c.is_control() && c != '\n' && c != '\t'
 }
 
+/// Text from a chart for one line of a report (a header, a table cell): every control
+/// character, line breaks and tabs included, is written as `\u{a}`.
+pub fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Text from a chart made safe for Markdown prose and HTML (a report's headers and
 /// summaries): `&`, `<`, `>` as entities, `|` escaped for tables, control characters as
 /// for a terminal.
 pub fn markdown_safe(text: &str) -> String {
-    terminal_safe(text).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('|', "\\|")
+    one_line(text).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('|', "\\|")
 }
 
 #[cfg(test)]
@@ -112,5 +126,6 @@ mod tests {
         assert_eq!(terminal_safe("a\x1b[31mb\nc\td"), "a\\u{1b}[31mb\nc\td");
         assert!(matches!(terminal_safe("plain"), Cow::Borrowed(_)));
         assert_eq!(markdown_safe("<b>a|b & c</b>"), "&lt;b&gt;a\\|b &amp; c&lt;/b&gt;");
+        assert_eq!(one_line("a\nb\x1b"), "a\\u{a}b\\u{1b}");
     }
 }

@@ -416,3 +416,64 @@ fn nested_archives_share_one_budget_of_charts() {
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("more than 10000 charts in one archive"), "{}", out.stderr);
 }
+
+#[test]
+fn chart_text_keeps_its_place_in_reports_and_streams() {
+    // A control character in a template's file name is refused at load; a newline in a
+    // resource name stays on its header's line in every report.
+    let dir = tempfile::tempdir().unwrap();
+    let chart =
+        chart_with(dir.path(), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"a\\nb\\u001b[2J\"\n");
+    std::fs::write(chart.join("templates/evil\u{1b}[31m.yaml"), "").unwrap();
+    let out = run(dir.path(), &["render", "chart"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("evil\\u{1b}[31m.yaml: control characters are not allowed in file names"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(chart.join("templates/evil\u{1b}[31m.yaml")).unwrap();
+    for format in ["text", "summary", "markdown"] {
+        let out = run(dir.path(), &["diff", "chart", "--against", "/dev/null", "-o", format]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(!out.stdout.contains('\x1b'), "{format}: {:?}", out.stdout);
+        assert!(out.stdout.contains("a\\u{a}b\\u{1b}[2J"), "{format}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn repeated_keys_are_refused_in_rudder_yaml_and_chart_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = chart_with(dir.path(), "");
+    std::fs::write(
+        dir.path().join("rudder.yaml"),
+        "chart: chart\nenvironments:\n  dev: {}\n  dev: {namespace: x}\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["values", "--env", "dev"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.ends_with("rudder.yaml:4:8: environments.dev: duplicate entry with key \"dev\"\n"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(dir.path().join("rudder.yaml")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\nversion: 9.9.9\n")
+        .unwrap();
+    let out = run(dir.path(), &["values", "chart"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stderr, "error: chart/Chart.yaml:4:10: duplicate entry with key \"version\"\n");
+}
+
+#[test]
+fn yaml_tags_are_refused_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    chart_with(dir.path(), "");
+    std::fs::write(dir.path().join("v.yaml"), "a: !!python/object:os.system [ls]\n").unwrap();
+    let out = run(dir.path(), &["values", "chart", "-f", "v.yaml"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "error: v.yaml: the YAML tag !!python/object:os.system (line 1) is not supported (kubectl and Helm drop it); remove it or quote the value\n"
+    );
+}

@@ -145,6 +145,9 @@ fn safe_parts(path: &str) -> std::result::Result<Vec<String>, &'static str> {
     if path.contains('\\') {
         return Err("backslashes are not allowed in paths");
     }
+    if path.chars().any(char::is_control) {
+        return Err("control characters are not allowed in paths");
+    }
     if path.starts_with('/') {
         return Err("absolute paths are not allowed");
     }

@@ -210,6 +210,12 @@ fn walk(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<SourceFile>> {
         let entry = entry.map_err(|e| walk_error(dir, root, e))?;
         let rel = relative(root, entry.path());
         let shown = dir.join(&rel);
+        if rel.chars().any(char::is_control) {
+            bail!(
+                "{}: control characters are not allowed in file names",
+                crate::present::terminal_safe(&shown.display().to_string())
+            );
+        }
         if entry.path_is_symlink() {
             ensure_inside(root, entry.path(), &shown)?;
         }

@@ -2,7 +2,7 @@
 //! YAML (whole documents for added and removed resources), and a summary line.
 
 use super::{Change, Entry, Report};
-use crate::present::{Palette, terminal_safe};
+use crate::present::{Palette, one_line};
 use similar::{ChangeTag, TextDiff};
 use std::io::{self, Write};
 
@@ -34,7 +34,7 @@ pub fn header(report: &Report, entry: &Entry) -> String {
     } else {
         String::new()
     };
-    terminal_safe(&format!("{label}{}{namespace} {}", entry.id, entry.change)).into_owned()
+    one_line(&format!("{label}{}{namespace} {}", entry.id, entry.change))
 }
 
 /// The summary line: `prod: 2 changed, 1 added, 0 removed, 8 unchanged`.

@@ -32,12 +32,36 @@ pub const MAX_EXPANDED_BYTES: usize = 128 * 1024 * 1024;
 /// to block nesting and to what passes this early, linear check.
 pub const MAX_DEPTH: usize = 1000;
 
-/// The line where flow nesting first goes past [`MAX_DEPTH`], if it does (quotes and
-/// comments are skipped).
-fn too_deep(text: &str) -> Option<usize> {
+/// What a linear scan of the text refuses before parsing.
+enum Found {
+    /// Flow nesting past [`MAX_DEPTH`], at this line.
+    TooDeep(usize),
+    /// A `!!` tag that is not one of YAML's core types, at this line (Kube schema).
+    Tag(usize, String),
+}
+
+/// YAML's own `!!` types, which the parser reads; any other `!!name` would be dropped.
+const CORE_TAGS: &[&str] = &["str", "int", "float", "bool", "null", "map", "seq", "binary", "timestamp"];
+
+/// Scans for flow nesting past [`MAX_DEPTH`] and, under the Kube schema, for `!!` tags
+/// other than YAML's core types (quotes and comments are skipped).
+fn prescan(text: &str, schema: Schema) -> Option<Found> {
     let (mut depth, mut line, mut quote, mut comment) = (0usize, 1, None, false);
     let mut previous = ' ';
-    for c in text.chars() {
+    for (at, c) in text.char_indices() {
+        let token_start = previous.is_whitespace() || "[{,".contains(previous);
+        if quote.is_none()
+            && !comment
+            && token_start
+            && schema == Schema::Kube
+            && text[at..].starts_with("!!")
+        {
+            let name: String =
+                text[at + 2..].chars().take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c)).collect();
+            if !CORE_TAGS.contains(&name.as_str()) {
+                return Some(Found::Tag(line, format!("!!{name}")));
+            }
+        }
         match (quote, c) {
             (_, '\n') => {
                 line += 1;
@@ -51,7 +75,7 @@ fn too_deep(text: &str) -> Option<usize> {
             (None, '[' | '{') => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Some(line);
+                    return Some(Found::TooDeep(line));
                 }
             }
             (None, ']' | '}') => depth = depth.saturating_sub(1),
@@ -74,10 +98,18 @@ pub enum Schema {
 /// Parses every document of a YAML stream. A stream without documents gives none.
 pub fn parse_documents(text: &str, schema: Schema) -> Result<Vec<Value>, serde_yaml::Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some(line) = too_deep(text) {
-        return Err(de::Error::custom(format!(
-            "the YAML nests more than {MAX_DEPTH} levels deep in flow style (line {line}); refusing it"
-        )));
+    match prescan(text, schema) {
+        Some(Found::TooDeep(line)) => {
+            return Err(de::Error::custom(format!(
+                "the YAML nests more than {MAX_DEPTH} levels deep in flow style (line {line}); refusing it"
+            )));
+        }
+        Some(Found::Tag(line, tag)) => {
+            return Err(de::Error::custom(format!(
+                "the YAML tag {tag} (line {line}) is not supported (kubectl and Helm drop it); remove it or quote the value"
+            )));
+        }
+        None => {}
     }
     let (nodes, bytes) = (Cell::new(0), Cell::new(0));
     let reader = Reader { text, schema, nodes: &nodes, bytes: &bytes };
@@ -352,6 +384,13 @@ impl<'de> Visitor<'de> for Seed<'_, '_> {
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Node, A::Error> {
         self.start()?;
         let (tag, contents) = data.variant_seed(TagName)?;
+        if self.reader.schema == Schema::Kube {
+            // kubectl and Helm (go-yaml v2 through JSON) have no use for local tags: a value
+            // would silently change type or vanish.
+            return Err(de::Error::custom(format!(
+                "the YAML tag !{tag} is not supported (kubectl and Helm drop it); remove it or quote the value"
+            )));
+        }
         let value = contents.newtype_variant_seed(Seed { reader: self.reader, role: Role::Node })?;
         Ok(Node::Value(Value::Tagged(Box::new(TaggedValue {
             tag: Tag::new(tag),

@@ -104,9 +104,15 @@ fn alias_expansion_has_a_budget() {
 }
 
 #[test]
-fn tags_are_kept() {
-    let value = kube("a: !Ref x\n");
-    assert!(matches!(value["a"], Value::Tagged(_)), "{value:?}");
+fn local_tags_are_refused_and_core_tags_read() {
+    for text in ["a: !Ref x\n", "a: !!python/object:os.system [ls]\n", "a: !foo {b: 1}\n"] {
+        let err = parse_document(text, Schema::Kube).unwrap_err().to_string();
+        assert!(err.contains("is not supported (kubectl and Helm drop it)"), "{err}");
+    }
+    assert_eq!(kube("a: !!str 1\nb: !!int \"2\"\n"), kube("a: \"1\"\nb: 2\n"));
+    assert_eq!(kube("a: Hello!!world\nb: '!!x'\n")["a"], Value::String("Hello!!world".into()));
+    let core = parse_document("a: !Ref x\n", Schema::Core).unwrap();
+    assert!(matches!(core["a"], Value::Tagged(_)), "{core:?}");
 }
 
 #[test]
