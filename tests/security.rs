@@ -462,7 +462,7 @@ fn repeated_keys_are_refused_in_rudder_yaml_and_chart_yaml() {
         .unwrap();
     let out = run(dir.path(), &["values", "chart"]);
     assert_eq!(out.code, 1);
-    assert_eq!(out.stderr, "error: chart/Chart.yaml:4:10: duplicate entry with key \"version\"\n");
+    assert_eq!(out.stderr, "error: chart/Chart.yaml:4:10: version: duplicate entry with key \"version\"\n");
 }
 
 #[test]
