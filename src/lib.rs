@@ -31,3 +31,6 @@ pub mod repo;
 pub mod secret;
 pub mod values;
 pub mod yaml;
+
+#[cfg(test)]
+mod fuzz_tests;

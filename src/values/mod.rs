@@ -11,7 +11,7 @@ mod set;
 
 pub use crate::yaml::merge_maps;
 pub use coalesce::{Tree, coalesce};
-pub use set::{MAX_INDEX, MAX_NESTED_LEVEL, SetKind};
+pub use set::{MAX_INDEX, MAX_NESTED_LEVEL, SetKind, apply as apply_set};
 
 use crate::chart::{Chart, Subchart};
 use anyhow::{Context, Result, bail};

@@ -1,0 +1,204 @@
+//! Fuzzing without a nightly toolchain: each target mutates valid seed inputs with a
+//! seeded generator (bit flips, YAML and `--set` syntax spliced in, truncation,
+//! repetition) and requires that the code under test returns `Ok` or `Err` and never
+//! panics. `cargo test` runs a short smoke of every target; `.ci/fuzz.sh SECONDS` runs
+//! each for longer (`RUDDER_FUZZ_SECONDS`, `RUDDER_FUZZ_SEED`). A failure prints the input,
+//! which then becomes a regression test.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
+
+/// xorshift64*: deterministic and dependency-free.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Fragments that steer mutations towards the grammars under test.
+const SPLICES: &[&str] = &[
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    ": ",
+    ",",
+    "\n",
+    "\n  ",
+    "- ",
+    "&a ",
+    "*a",
+    "<<: ",
+    "!!str ",
+    "!t ",
+    "'",
+    "\"",
+    "\\",
+    "#",
+    "---\n",
+    "|\n  ",
+    ">-\n",
+    "~",
+    "null",
+    "0644",
+    "1_000",
+    "=",
+    ".",
+    "[0]",
+    "[65536]",
+    "\u{feff}",
+    "\u{1b}",
+    "\t",
+    "?",
+    "%YAML 1.1\n",
+    "é",
+    "\u{0}",
+];
+
+fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
+    let mut bytes = seed.to_vec();
+    for _ in 0..=rng.below(4) {
+        let at = rng.below(bytes.len() + 1);
+        match rng.below(6) {
+            0 if !bytes.is_empty() => {
+                let i = rng.below(bytes.len());
+                bytes[i] ^= 1 << rng.below(8);
+            }
+            1 => {
+                let splice = SPLICES[rng.below(SPLICES.len())].as_bytes();
+                bytes.splice(at..at, splice.iter().copied());
+            }
+            2 => bytes.truncate(at),
+            3 if !bytes.is_empty() => {
+                let end = (at + rng.below(32)).min(bytes.len());
+                let piece: Vec<u8> = bytes[at.min(end)..end].to_vec();
+                for _ in 0..rng.below(8) {
+                    bytes.splice(at..at, piece.iter().copied());
+                }
+            }
+            4 if !bytes.is_empty() => {
+                let i = rng.below(bytes.len());
+                bytes.remove(i);
+            }
+            _ => bytes.push(rng.below(256) as u8),
+        }
+    }
+    bytes
+}
+
+/// Runs `target` on mutations of `seeds` for the fuzzing time, failing on a panic.
+fn fuzz(name: &str, seeds: &[&[u8]], target: impl Fn(&[u8])) {
+    let seconds: f64 = std::env::var("RUDDER_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(0.3);
+    let seed: u64 =
+        std::env::var("RUDDER_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x9e37_79b9);
+    let mut rng = Rng(seed ^ name.len() as u64 ^ 0x5555);
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let mut runs = 0u64;
+    while Instant::now() < deadline || runs < 200 {
+        let pick = rng.below(seeds.len());
+        let input = mutate(&mut rng, seeds[pick]);
+        if catch_unwind(AssertUnwindSafe(|| target(&input))).is_err() {
+            panic!("fuzz target {name} panicked on input {:?}", String::from_utf8_lossy(&input));
+        }
+        runs += 1;
+    }
+    eprintln!("fuzz {name}: {runs} inputs, no panic");
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn fuzz_set_parser() {
+    let seeds: &[&[u8]] =
+        &[b"a.b=1,c[0]=x,d={x,y}", b"a\\.b=c\\,d", b"x[1].y[2]=z", b"json={\"a\":[1,{\"b\":null}]}"];
+    fuzz("set", seeds, |input| {
+        let input = text(input);
+        for kind in
+            [crate::values::SetKind::Typed, crate::values::SetKind::String, crate::values::SetKind::Json]
+        {
+            let mut data = serde_yaml::Mapping::new();
+            let _ = crate::values::apply_set(&mut data, &input, kind);
+        }
+    });
+}
+
+#[test]
+fn fuzz_values_parse_and_merge() {
+    let seeds: &[&[u8]] = &[
+        b"a: 1\nb:\n  c: [1, 2]\n  d: {e: f}\nbase: &b {x: 1}\nd: {<<: *b, y: 2}\n",
+        b"global:\n  g: 1\nsub:\n  k: null\nlist:\n- a\n- {b: 0644}\n",
+        b"---\na: 1\n---\nb: 2\n",
+    ];
+    let chart = crate::chart::Chart::load(std::path::Path::new("tests/fixtures/app/parent")).unwrap();
+    fuzz("values", seeds, |input| {
+        if let Ok(user) = crate::yaml::parse_mapping(&text(input), crate::yaml::Schema::Kube, "v.yaml") {
+            let _ = crate::values::resolve(&chart, user);
+        }
+    });
+}
+
+#[test]
+fn fuzz_chart_yaml() {
+    let seeds: &[&[u8]] = &[
+        b"apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n- name: s\n  version: ^1.0.0\n  alias: t\n  condition: s.enabled\n",
+        b"apiVersion: v2\nname: c\nversion: 1.2.3-rc.1\nkubeVersion: '>=1.20.0-0'\ntype: library\n",
+    ];
+    fuzz("chart-yaml", seeds, |input| {
+        let _ = crate::chart::Metadata::parse(&text(input), "Chart.yaml");
+    });
+}
+
+#[test]
+fn fuzz_baseline_streams() {
+    let seeds: &[&[u8]] = &[
+        b"---\n# Source: c/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  s: |\n    x\n",
+        b"apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Secret, metadata: {name: s}, data: {p: eA==}}\n",
+    ];
+    fuzz("stream", seeds, |input| {
+        let _ = crate::manifest::read_stream(&text(input), "base.yaml");
+    });
+}
+
+#[test]
+fn fuzz_archives() {
+    let archive =
+        crate::package::archive(std::path::Path::new("tests/fixtures/app/parent"), &Default::default())
+            .unwrap()
+            .1;
+    let seeds: &[&[u8]] = &[&archive];
+    fuzz("archive", seeds, |input| {
+        let _ = crate::chart::read_archive(input, "a.tgz", &mut crate::chart::ArchiveBudget::default());
+    });
+}
+
+#[test]
+fn fuzz_render_over_values() {
+    let chart = crate::chart::Chart::load(std::path::Path::new("charts/journal")).unwrap();
+    let seeds: &[&[u8]] = &[
+        b"frontend:\n  replicas: 2\n  image: {repository: r, tag: t}\nredis:\n  password: p\n  replicas: 3\n",
+        b"global: {x: 1}\nfileserver: {enabled: false}\nredis: {createSecret: false}\n",
+    ];
+    let release = crate::render::Release { name: "r".into(), namespace: "n".into(), environment: "e".into() };
+    let caps = crate::render::Capabilities::new(None, &[]).unwrap();
+    fuzz("render", seeds, |input| {
+        let Ok(user) = crate::yaml::parse_mapping(&text(input), crate::yaml::Schema::Kube, "v.yaml") else {
+            return;
+        };
+        let Ok(values) = crate::values::resolve(&chart, user) else { return };
+        if let Ok(files) = crate::render::render(&chart, &values, &release, &caps) {
+            let _ = crate::manifest::documents(&files, &Default::default());
+        }
+    });
+}
