@@ -50,14 +50,7 @@ fn every_environment_shares_one_chart_load() {
 
 #[test]
 fn render_all_envs_writes_every_baseline_from_one_chart_load() {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in ["rudder.yaml", "charts", "values"] {
-        let status = std::process::Command::new("cp")
-            .args(["-r", crate::harness::repo().join(entry).to_str().unwrap(), dir.path().to_str().unwrap()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
+    let dir = crate::harness::journal_copy();
     let out = crate::harness::run(dir.path(), &["render", "--all-envs", "--write", "--debug"]);
     assert_eq!((out.code, out.stderr.as_str()), (0, JOURNAL_CHARTS), "{}", out.stdout);
     assert_eq!(out.stdout, "wrote rendered/cp-dev.yaml\nwrote rendered/dev.yaml\nwrote rendered/prod.yaml\n");

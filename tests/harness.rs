@@ -73,6 +73,19 @@ pub fn changes(dir: &Path, args: &[&str]) -> String {
     out.stdout
 }
 
+/// A copy of the journal project (rudder.yaml, charts, values) in a fresh directory.
+pub fn journal_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for entry in ["rudder.yaml", "charts", "values"] {
+        let status = Command::new("cp")
+            .args(["-r", repo().join(entry).to_str().unwrap(), dir.path().to_str().unwrap()])
+            .status()
+            .expect("cp runs");
+        assert!(status.success());
+    }
+    dir
+}
+
 /// Copies a fixture directory into a fresh temporary directory (for tests that write).
 pub fn scratch_copy(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary directory");

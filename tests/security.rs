@@ -1,7 +1,7 @@
 //! Hostile and careless input: no Secret text in any error or report, nothing written
 //! outside its target, every input bounded.
 
-use crate::harness::{fixture, run, run_with_stdin};
+use crate::harness::{fixture, journal_copy, run, run_with_stdin};
 use std::path::Path;
 
 const SECRET: &str = "hunter2";
@@ -104,19 +104,6 @@ fn secret_data_in_any_shape_is_masked_in_every_report() {
     let shown = run(dir.path(), &["diff", "chart", "--against", "base.yaml", "--show-secrets"]);
     assert!(shown.stdout.contains(SECRET), "--show-secrets shows them:\n{}", shown.stdout);
     let _ = fixture;
-}
-
-/// A copy of the journal project (rudder.yaml, charts, values) in a fresh directory.
-fn journal_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in ["rudder.yaml", "charts", "values"] {
-        let status = std::process::Command::new("cp")
-            .args(["-r", crate::harness::repo().join(entry).to_str().unwrap(), dir.path().to_str().unwrap()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-    dir
 }
 
 #[test]

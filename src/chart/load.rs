@@ -93,19 +93,7 @@ fn parse_metadata(chart_yaml: &str, dir: &Path) -> Result<Metadata> {
 /// (only partials for a library chart) and the other files.
 fn assemble(dir: &Path, chart_yaml: String, meta: Metadata, files: Vec<(String, Vec<u8>)>) -> Result<Chart> {
     super::LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let mut chart = Chart {
-        meta,
-        dir: dir.to_path_buf(),
-        chart_yaml,
-        values_yaml: String::new(),
-        values: serde_yaml::Mapping::new(),
-        templates: Vec::new(),
-        files: Default::default(),
-        subcharts: Vec::new(),
-        sources: Default::default(),
-        archive: None,
-        vendored: Vec::new(),
-    };
+    let mut chart = Chart { chart_yaml, ..Chart::empty(meta, dir) };
     sort_files(&mut chart, files, dir)?;
     if chart.meta.is_library() {
         chart.templates.retain(|t| !t.is_rendered());

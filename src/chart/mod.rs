@@ -109,6 +109,23 @@ impl Chart {
         load::load_path(path, &mut Vec::new())
     }
 
+    /// A chart with `meta`, loaded from `dir`, that holds nothing yet.
+    pub fn empty(meta: Metadata, dir: &Path) -> Chart {
+        Chart {
+            meta,
+            dir: dir.to_path_buf(),
+            chart_yaml: String::new(),
+            values_yaml: String::new(),
+            values: Mapping::new(),
+            templates: Vec::new(),
+            files: Default::default(),
+            subcharts: Vec::new(),
+            sources: Default::default(),
+            archive: None,
+            vendored: Vec::new(),
+        }
+    }
+
     /// The chart's name (its alias when it is an aliased subchart).
     pub fn name(&self) -> &str {
         &self.meta.name

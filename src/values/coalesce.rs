@@ -196,20 +196,9 @@ mod tests {
     }
 
     fn chart(values: &str) -> Chart {
-        Chart {
-            meta: crate::chart::Metadata::parse("apiVersion: v2\nname: c\nversion: 0.1.0\n", "Chart.yaml")
-                .unwrap(),
-            dir: Default::default(),
-            chart_yaml: String::new(),
-            values_yaml: values.to_string(),
-            values: map(values),
-            templates: Vec::new(),
-            files: Default::default(),
-            subcharts: Vec::new(),
-            sources: Default::default(),
-            archive: None,
-            vendored: Vec::new(),
-        }
+        let meta =
+            crate::chart::Metadata::parse("apiVersion: v2\nname: c\nversion: 0.1.0\n", "Chart.yaml").unwrap();
+        Chart { values: map(values), ..Chart::empty(meta, std::path::Path::new("c")) }
     }
 
     fn filled(user: &str, defaults: &str) -> Mapping {
