@@ -464,3 +464,20 @@ fn yaml_tags_are_refused_not_dropped() {
         "error: v.yaml: the YAML tag !!python/object:os.system (line 1) is not supported (kubectl and Helm drop it); remove it or quote the value\n"
     );
 }
+
+#[test]
+fn a_template_has_an_output_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    chart_with(
+        dir.path(),
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}xxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}\n",
+    );
+    let out = run(dir.path(), &["render", "chart"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            1,
+            "error: c/templates/s.yaml: the render produces more than 64 MiB (the limit for one template); refusing it\n"
+        )
+    );
+}

@@ -18,6 +18,7 @@ use crate::values::Values;
 use anyhow::{Result, anyhow, bail};
 use rayon::prelude::*;
 use serde_yaml::Mapping;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tera::{Context, Tera};
 
 /// One rendered template file.
@@ -61,8 +62,11 @@ pub fn render(
             unit.chart.templates.iter().filter(|t| t.is_rendered()).map(move |t| (index, t.path.clone()))
         })
         .collect();
-    let results: Vec<Result<RenderedFile>> =
-        jobs.par_iter().map(|(index, path)| render_one(&compiled[*index], &units[*index], path)).collect();
+    let total = AtomicUsize::new(MAX_RENDER_OUTPUT);
+    let results: Vec<Result<RenderedFile>> = jobs
+        .par_iter()
+        .map(|(index, path)| render_one(&compiled[*index], &units[*index], path, &total))
+        .collect();
     let mut files: Vec<RenderedFile> = results.into_iter().collect::<Result<_>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -123,13 +127,64 @@ fn add_sources<'c>(chart: &'c Chart, base: &str, sources: &mut Vec<(String, &'c 
     sources.extend(chart.templates.iter().map(|t| (format!("{base}/templates/{}", t.path), t.text.as_str())));
 }
 
-fn render_one((tera, context): &(Tera, Context), unit: &Unit, path: &str) -> Result<RenderedFile> {
+fn render_one(
+    (tera, context): &(Tera, Context),
+    unit: &Unit,
+    path: &str,
+    total: &AtomicUsize,
+) -> Result<RenderedFile> {
     let base = &unit.base;
     let name = format!("{base}/templates/{path}");
     let mut context = context.clone();
     context.insert("Template", &serde_json::json!({ "Name": name, "BasePath": format!("{base}/templates") }));
-    let text = tera.render(&name, &context).map_err(|e| located(&e, &name, &|n| template_text(unit, n)))?;
+    let mut out = Budgeted { bytes: Vec::new(), left: MAX_TEMPLATE_OUTPUT, total, over: None };
+    if let Err(e) = tera.render_to(&name, &context, &mut out) {
+        return Err(match out.over {
+            Some(limit) => anyhow!("{name}: the render produces more than {limit}; refusing it"),
+            None => located(&e, &name, &|n| template_text(unit, n)),
+        });
+    }
+    let text = String::from_utf8(out.bytes).map_err(|_| anyhow!("{name}: the render is not UTF-8"))?;
     Ok(RenderedFile { path: name, text })
+}
+
+/// Most bytes one template may render.
+pub const MAX_TEMPLATE_OUTPUT: usize = 64 * 1024 * 1024;
+/// Most bytes all the templates of one render may produce together.
+pub const MAX_RENDER_OUTPUT: usize = 512 * 1024 * 1024;
+
+/// A template's output, refused past its budget and past the render's.
+struct Budgeted<'t> {
+    bytes: Vec<u8>,
+    left: usize,
+    total: &'t AtomicUsize,
+    /// Which budget ran out, when one did.
+    over: Option<&'static str>,
+}
+
+impl std::io::Write for Budgeted<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = buf.len();
+        if n > self.left {
+            self.over = Some("64 MiB (the limit for one template)");
+        } else if self
+            .total
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(n))
+            .is_err()
+        {
+            self.over = Some("512 MiB in all (the limit for one render)");
+        }
+        if self.over.is_some() {
+            return Err(std::io::Error::other("output budget exceeded"));
+        }
+        self.left -= n;
+        self.bytes.extend_from_slice(buf);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The source of the template named `name` (its Helm path) in `unit`'s chart or its
