@@ -9,6 +9,10 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Raise (or lower) a budget for this run: NAME=VALUE, e.g. yaml-nodes=2000000 or
+    /// file-bytes=20Mi; repeatable. The budgets are listed in docs/security.md.
+    #[arg(long = "limit", value_name = "NAME=VALUE", global = true)]
+    pub limits: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,14 +4,15 @@
 use anyhow::{Result, bail};
 use globset::{GlobBuilder, GlobMatcher};
 
-/// Longest pattern accepted.
-pub const MAX_PATTERN_LEN: usize = 4096;
-
 /// Compiles `pattern`: `*` never crosses `/`; with `backslash_escape`, `\` escapes the
 /// next character (as in `.helmignore`).
 pub fn matcher(pattern: &str, backslash_escape: bool) -> Result<GlobMatcher> {
-    if pattern.len() > MAX_PATTERN_LEN {
-        bail!("the pattern is {} characters long, over the limit of {MAX_PATTERN_LEN}", pattern.len());
+    let limit = crate::limits::PATTERN_LENGTH.get_usize();
+    if pattern.len() > limit {
+        bail!(
+            "the pattern is {} characters long, over the limit of {limit} (limit pattern-length)",
+            pattern.len()
+        );
     }
     let glob =
         GlobBuilder::new(pattern).literal_separator(true).backslash_escape(backslash_escape).build()?;

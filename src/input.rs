@@ -7,10 +7,15 @@ use std::io::Read;
 use std::path::Path;
 
 /// Largest single file: a chart's file, a values file, `rudder.yaml` (Helm's per-file
-/// limit).
-pub const FILE_LIMIT: u64 = 5 * 1024 * 1024;
-/// Largest stream: a chart archive, a diff baseline, standard input, an index.
-pub const STREAM_LIMIT: u64 = 100 * 1024 * 1024;
+/// limit, `file-bytes`).
+pub fn file_limit() -> u64 {
+    crate::limits::FILE_BYTES.get()
+}
+
+/// Largest stream: a diff baseline, standard input, an index (`stream-bytes`).
+pub fn stream_limit() -> u64 {
+    crate::limits::STREAM_BYTES.get()
+}
 
 /// The bytes of the file at `path` (shown in errors as `shown`), at most `limit` of them.
 pub fn read(path: &Path, shown: &Path, limit: u64) -> Result<Vec<u8>> {

@@ -20,6 +20,7 @@ pub mod diff;
 pub mod git;
 pub mod glob;
 pub mod input;
+pub mod limits;
 pub mod manifest;
 pub mod output;
 pub mod package;

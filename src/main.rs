@@ -17,7 +17,9 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match cmd::run(cli.command) {
+    let limits = cli.limits.iter().try_for_each(|spec| rudder::limits::set_spec(spec));
+    let result = limits.and_then(|()| cmd::run(cli.command));
+    match result {
         Ok(code) => code,
         Err(error) if is_broken_pipe(&error) => ExitCode::from(EXIT_OK),
         Err(error) => {

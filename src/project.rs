@@ -40,6 +40,10 @@ pub struct ProjectFile {
     pub rendered: Option<PathBuf>,
     #[serde(default)]
     pub diff: DiffSettings,
+    /// Budgets raised or lowered for this project (`limits: {yaml-nodes: 2000000}`); a
+    /// `--limit` flag wins. See docs/security.md.
+    #[serde(default)]
+    pub limits: BTreeMap<String, serde_yaml::Value>,
     /// Custom kinds whose resources have no namespace, so the environment's namespace
     /// is never given to them (built-in kinds and `scope: Cluster` CRDs of the render
     /// are known without it).
@@ -136,7 +140,7 @@ impl Project {
 
     /// Loads the project file at `path`.
     pub fn load(path: &Path) -> Result<Project> {
-        let text = crate::input::read_text(path, path, crate::input::FILE_LIMIT)?;
+        let text = crate::input::read_text(path, path, crate::input::file_limit())?;
         let file = Self::parse(&text, &path.display().to_string())?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Project { root, file })

@@ -65,6 +65,17 @@ impl Workspace {
     /// Finds `rudder.yaml` from `dir` upwards (never above `top`) and loads the chart.
     pub fn open(dir: &Path, top: Option<&Path>, choices: Choices) -> Result<Workspace> {
         let project = Project::find_within(dir, top)?;
+        if let Some(project) = &project {
+            for (name, value) in &project.file.limits {
+                let value = match value {
+                    serde_yaml::Value::String(s) => s.clone(),
+                    other => crate::yaml::to_string(other).trim_end().to_string(),
+                };
+                crate::limits::set_unless_given(name, &value).map_err(|e| {
+                    anyhow!("{}: {e}", project.root.join(crate::project::FILE_NAME).display())
+                })?;
+            }
+        }
         let chart_dir = choices
             .chart
             .as_ref()
@@ -180,5 +191,5 @@ pub fn read_stdin_if(needed: bool) -> Result<String> {
     if !needed {
         return Ok(String::new());
     }
-    crate::input::read_stdin(crate::input::STREAM_LIMIT)
+    crate::input::read_stdin(crate::input::stream_limit())
 }

@@ -6,7 +6,7 @@
 //! `generated` is the newest `created`, so indexing the same archives twice gives the
 //! same file.
 
-use crate::chart::{MAX_CHART_SIZE, Metadata, read_archive};
+use crate::chart::{Metadata, max_chart_size, read_archive};
 use crate::package::hex_sha256;
 use anyhow::{Context, Result, anyhow, bail};
 use serde_yaml::{Mapping, Value};
@@ -95,7 +95,7 @@ fn archives(dir: &Path) -> Result<Vec<PathBuf>> {
 /// keys sorted.
 fn entry_for(dir: &Path, archive: &Path, options: &IndexOptions, earlier: &[&Mapping]) -> Result<Mapping> {
     let shown = archive.display().to_string();
-    let bytes = crate::input::read(archive, archive, MAX_CHART_SIZE)?;
+    let bytes = crate::input::read(archive, archive, max_chart_size())?;
     let digest = hex_sha256(&bytes);
     let files = read_archive(&bytes, &shown, &mut crate::chart::ArchiveBudget::default())?;
     let chart_yaml = files
@@ -140,7 +140,7 @@ fn sorted(entry: Mapping) -> Mapping {
 }
 
 fn read_index(path: &Path) -> Result<Mapping> {
-    let text = crate::input::read_text(path, path, crate::input::STREAM_LIMIT)?;
+    let text = crate::input::read_text(path, path, crate::input::stream_limit())?;
     crate::yaml::parse_mapping(&text, crate::yaml::Schema::Core, &path.display().to_string())
 }
 

@@ -195,7 +195,7 @@ fn alias_bombs_are_refused_in_values_files_and_baselines() {
     let err = fails(dir.path(), &["values", chart.to_str().unwrap(), "-f", "bomb.yaml"]);
     // Where the budget ran out, as a key path and a position.
     assert!(
-        err.starts_with("error: bomb.yaml:167:9: r332.k165: the YAML expands to more than 1000000 nodes through its aliases (`*name` references to `&name` anchors); refusing it\n"),
+        err.starts_with("error: bomb.yaml:167:9: r332.k165: the YAML expands to more than 1000000 nodes through its aliases (`*name` references to `&name` anchors; limit yaml-nodes); refusing it\n"),
         "{err}"
     );
     let baseline = format!(

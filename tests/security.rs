@@ -477,7 +477,30 @@ fn a_template_has_an_output_budget() {
         (out.code, out.stderr.as_str()),
         (
             1,
-            "error: c/templates/s.yaml: the render produces more than 64 MiB (the limit for one template); refusing it\n"
+            "error: c/templates/s.yaml: the render produces more than 64 MiB (limit template-output); refusing it\n"
         )
+    );
+}
+
+#[test]
+fn limits_are_raised_by_flag_or_rudder_yaml_and_the_flag_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    chart_with(dir.path(), "a: {{ Values.big | length }}\n");
+    let values = format!("big: &b \"{}\"\nlist: [{}]\n", "x".repeat(1000), vec!["*b"; 200].join(", "));
+    std::fs::write(dir.path().join("v.yaml"), &values).unwrap();
+    let refused = run(dir.path(), &["values", "chart", "-f", "v.yaml", "--limit", "yaml-bytes=100Ki"]);
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("more than 102400 bytes of text"), "{}", refused.stderr);
+    assert_eq!(run(dir.path(), &["values", "chart", "-f", "v.yaml"]).code, 0, "the default budget is larger");
+    std::fs::write(dir.path().join("rudder.yaml"), "chart: chart\nlimits:\n  yaml-bytes: 100Ki\n").unwrap();
+    let out = run(dir.path(), &["values", "-f", "v.yaml"]);
+    assert_eq!(out.code, 1, "rudder.yaml lowers it");
+    let out = run(dir.path(), &["values", "-f", "v.yaml", "--limit", "yaml-bytes=1Mi"]);
+    assert_eq!(out.code, 0, "the flag wins: {}", out.stderr);
+    let out = run(dir.path(), &["values", "-f", "v.yaml", "--limit", "nope=1"]);
+    assert!(
+        out.stderr.starts_with("error: unknown limit \"nope\"; the limits are file-bytes,"),
+        "{}",
+        out.stderr
     );
 }

@@ -3,7 +3,7 @@
 //! that could escape or confuse a directory (`..`, absolute or drive paths, backslashes,
 //! links, devices, duplicates) is refused with an error naming it.
 
-use super::{MAX_CHART_SIZE, MAX_FILE_SIZE};
+use super::{max_chart_size, max_file_size};
 use anyhow::{Context, Result, anyhow, bail};
 use std::collections::BTreeSet;
 use std::io::{self, Read};
@@ -12,7 +12,7 @@ use tar::EntryType;
 /// Most entries an archive may hold.
 pub const MAX_ENTRIES: usize = 10_000;
 
-/// Room for tar headers and padding on top of [`MAX_CHART_SIZE`] in the decompressed stream.
+/// Room for tar headers and padding on top of [`max_chart_size()`] in the decompressed stream.
 const HEADER_ROOM: u64 = 16 * 1024 * 1024;
 
 /// The files of a chart archive: the name of its one top directory, and each file's
@@ -28,15 +28,10 @@ pub fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
 }
 
-/// Most charts one archive may hold, the archives nested in its `charts/` included.
-pub const MAX_CHARTS: usize = 10_000;
-/// Most entries one archive may hold in all, nested archives included.
-pub const MAX_TOTAL_ENTRIES: usize = 100_000;
-
 /// What an archive and every archive nested in it may still hold, together.
 #[derive(Debug, Clone)]
 pub struct Budget {
-    /// Bytes of files ([`MAX_CHART_SIZE`] to start with).
+    /// Bytes of files ([`max_chart_size()`] to start with).
     pub bytes: u64,
     pub entries: usize,
     pub charts: usize,
@@ -44,7 +39,11 @@ pub struct Budget {
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget { bytes: MAX_CHART_SIZE, entries: MAX_TOTAL_ENTRIES, charts: MAX_CHARTS }
+        Budget {
+            bytes: max_chart_size(),
+            entries: crate::limits::ARCHIVE_ENTRIES.get_usize(),
+            charts: crate::limits::ARCHIVE_CHARTS.get_usize(),
+        }
     }
 }
 
@@ -52,7 +51,10 @@ impl Budget {
     /// Counts one more chart read from `shown`.
     pub fn take_chart(&mut self, shown: &str) -> Result<()> {
         self.charts = self.charts.checked_sub(1).ok_or_else(|| {
-            anyhow!("{shown}: more than {MAX_CHARTS} charts in one archive (the charts/ archives nested in it included)")
+            anyhow!(
+                "{shown}: more than {} charts in one archive (the charts/ archives nested in it included; limit archive-charts)",
+                crate::limits::ARCHIVE_CHARTS.get()
+            )
         })?;
         Ok(())
     }
@@ -81,7 +83,10 @@ fn read_tar(reader: impl Read, shown: &str, budget: &mut Budget) -> Result<Archi
             bail!("{shown}: the archive has more than {MAX_ENTRIES} entries");
         }
         budget.entries = budget.entries.checked_sub(1).ok_or_else(|| {
-            anyhow!("{shown}: more than {MAX_TOTAL_ENTRIES} entries in all (nested archives included)")
+            anyhow!(
+                "{shown}: more than {} entries in all (nested archives included; limit archive-entries)",
+                crate::limits::ARCHIVE_ENTRIES.get()
+            )
         })?;
         let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let fail = |why: &str| anyhow!("{shown}: entry {raw:?}: {why}");
@@ -115,13 +120,12 @@ fn read_tar(reader: impl Read, shown: &str, budget: &mut Budget) -> Result<Archi
         }
         // The size that will be read: a PAX `size` record wins over the USTAR field.
         let size = entry.size();
-        if size > MAX_FILE_SIZE {
-            return Err(fail(&format!("{size} bytes, over the limit of {MAX_FILE_SIZE} bytes per file")));
+        if size > max_file_size() {
+            return Err(fail(&format!("{size} bytes, over the limit of {} bytes per file", max_file_size())));
         }
-        budget.bytes = budget
-            .bytes
-            .checked_sub(size)
-            .ok_or_else(|| fail(&format!("the chart's files exceed the limit of {MAX_CHART_SIZE} bytes")))?;
+        budget.bytes = budget.bytes.checked_sub(size).ok_or_else(|| {
+            fail(&format!("the chart's files exceed the limit of {} bytes", max_chart_size()))
+        })?;
         let mut bytes = Vec::with_capacity(size as usize);
         (&mut entry)
             .take(size)

@@ -3,7 +3,7 @@
 //! from `charts/` (directories or archives) and `file://` dependencies.
 
 use super::archive;
-use super::{Chart, Dependency, Ignore, MAX_CHART_SIZE, MAX_FILE_SIZE, Metadata, Subchart, TemplateSource};
+use super::{Chart, Dependency, Ignore, Metadata, Subchart, TemplateSource, max_chart_size, max_file_size};
 use anyhow::{Context, Result, anyhow, bail};
 use std::collections::BTreeMap;
 use std::fs;
@@ -18,10 +18,14 @@ pub(super) fn load_path(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> 
 /// Loads a chart archive file, in memory.
 fn load_archive_file(path: &Path) -> Result<Chart> {
     let size = fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
-    if size > MAX_CHART_SIZE {
-        bail!("{}: the archive is {size} bytes, over the limit of {MAX_CHART_SIZE} bytes", path.display());
+    if size > max_chart_size() {
+        bail!(
+            "{}: the archive is {size} bytes, over the limit of {} bytes",
+            path.display(),
+            max_chart_size()
+        );
     }
-    let bytes = crate::input::read(path, path, MAX_CHART_SIZE)?;
+    let bytes = crate::input::read(path, path, max_chart_size())?;
     let shown = path.display().to_string();
     if !archive::is_gzip(&bytes) {
         let hint = if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
@@ -219,7 +223,7 @@ fn walk(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<SourceFile>> {
         }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         check_size(size, &mut total, &shown)?;
-        let bytes = crate::input::read(entry.path(), &shown, MAX_FILE_SIZE)?;
+        let bytes = crate::input::read(entry.path(), &shown, max_file_size())?;
         let executable = entry.metadata().map(|m| is_executable(&m)).unwrap_or(false);
         files.push(SourceFile { path: rel, bytes, executable });
     }
@@ -250,12 +254,12 @@ fn walk_error(dir: &Path, root: &Path, error: walkdir::Error) -> anyhow::Error {
 }
 
 fn check_size(size: u64, total: &mut u64, shown: &Path) -> Result<()> {
-    if size > MAX_FILE_SIZE {
-        bail!("{}: file is {size} bytes, over the limit of {MAX_FILE_SIZE} bytes", shown.display());
+    if size > max_file_size() {
+        bail!("{}: file is {size} bytes, over the limit of {} bytes", shown.display(), max_file_size());
     }
     *total += size;
-    if *total > MAX_CHART_SIZE {
-        bail!("{}: the chart's files exceed the limit of {MAX_CHART_SIZE} bytes", shown.display());
+    if *total > max_chart_size() {
+        bail!("{}: the chart's files exceed the limit of {} bytes", shown.display(), max_chart_size());
     }
     Ok(())
 }
@@ -275,7 +279,7 @@ fn relative(root: &Path, path: &Path) -> String {
 }
 
 pub(super) fn read_text(path: &Path, shown: &Path) -> Result<String> {
-    crate::input::read_text(path, shown, MAX_FILE_SIZE)
+    crate::input::read_text(path, shown, max_file_size())
 }
 
 fn utf8(bytes: Vec<u8>, shown: &Path) -> Result<String> {

@@ -31,9 +31,13 @@ pub fn loads() -> usize {
 pub type Files = Arc<BTreeMap<String, Vec<u8>>>;
 
 /// Largest file a chart may hold, as in Helm.
-pub const MAX_FILE_SIZE: u64 = crate::input::FILE_LIMIT;
+pub fn max_file_size() -> u64 {
+    crate::limits::FILE_BYTES.get()
+}
 /// Largest total size of a chart's files, subcharts included, as in Helm.
-pub const MAX_CHART_SIZE: u64 = crate::input::STREAM_LIMIT;
+pub fn max_chart_size() -> u64 {
+    crate::limits::CHART_BYTES.get()
+}
 
 /// A loaded chart.
 #[derive(Debug, Clone)]
@@ -96,7 +100,7 @@ pub struct Subchart {
     pub listed: bool,
 }
 
-/// Reads a text file with the chart size limit ([`MAX_FILE_SIZE`]), dropping a UTF-8 BOM;
+/// Reads a text file with the chart size limit ([`max_file_size`]), dropping a UTF-8 BOM;
 /// errors name the file. Values files given on the command line are read with it too.
 pub fn read_text(path: &Path) -> anyhow::Result<String> {
     load::read_text(path, path)

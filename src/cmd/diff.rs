@@ -80,7 +80,7 @@ fn read_baseline_stdin(args: &DiffArgs) -> Result<Option<String>> {
     if args.update {
         bail!("--update cannot write to standard input (--against -)");
     }
-    rudder::input::read_stdin(rudder::input::STREAM_LIMIT).map(Some)
+    rudder::input::read_stdin(rudder::input::stream_limit()).map(Some)
 }
 
 fn baseline(

@@ -62,7 +62,7 @@ pub fn read_path(path: &Path, namespace: &str) -> Result<Vec<Resource>> {
 }
 
 fn read_file(path: &Path, namespace: &str) -> Result<Vec<Resource>> {
-    let text = crate::input::read_text(path, path, crate::input::STREAM_LIMIT)?;
+    let text = crate::input::read_text(path, path, crate::input::stream_limit())?;
     parse_stream(&text, &path.display().to_string(), namespace)
 }
 

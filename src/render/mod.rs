@@ -62,7 +62,7 @@ pub fn render(
             unit.chart.templates.iter().filter(|t| t.is_rendered()).map(move |t| (index, t.path.clone()))
         })
         .collect();
-    let total = AtomicUsize::new(MAX_RENDER_OUTPUT);
+    let total = AtomicUsize::new(crate::limits::RENDER_OUTPUT.get_usize());
     let results: Vec<Result<RenderedFile>> = jobs
         .par_iter()
         .map(|(index, path)| render_one(&compiled[*index], &units[*index], path, &total))
@@ -137,7 +137,8 @@ fn render_one(
     let name = format!("{base}/templates/{path}");
     let mut context = context.clone();
     context.insert("Template", &serde_json::json!({ "Name": name, "BasePath": format!("{base}/templates") }));
-    let mut out = Budgeted { bytes: Vec::new(), left: MAX_TEMPLATE_OUTPUT, total, over: None };
+    let mut out =
+        Budgeted { bytes: Vec::new(), left: crate::limits::TEMPLATE_OUTPUT.get_usize(), total, over: None };
     if let Err(e) = tera.render_to(&name, &context, &mut out) {
         return Err(match out.over {
             Some(limit) => anyhow!("{name}: the render produces more than {limit}; refusing it"),
@@ -148,31 +149,28 @@ fn render_one(
     Ok(RenderedFile { path: name, text })
 }
 
-/// Most bytes one template may render.
-pub const MAX_TEMPLATE_OUTPUT: usize = 64 * 1024 * 1024;
-/// Most bytes all the templates of one render may produce together.
-pub const MAX_RENDER_OUTPUT: usize = 512 * 1024 * 1024;
-
 /// A template's output, refused past its budget and past the render's.
 struct Budgeted<'t> {
     bytes: Vec<u8>,
     left: usize,
     total: &'t AtomicUsize,
     /// Which budget ran out, when one did.
-    over: Option<&'static str>,
+    over: Option<String>,
 }
 
 impl std::io::Write for Budgeted<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = buf.len();
         if n > self.left {
-            self.over = Some("64 MiB (the limit for one template)");
+            let limit = crate::limits::TEMPLATE_OUTPUT.get();
+            self.over = Some(format!("{} MiB (limit template-output)", limit >> 20));
         } else if self
             .total
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(n))
             .is_err()
         {
-            self.over = Some("512 MiB in all (the limit for one render)");
+            let limit = crate::limits::RENDER_OUTPUT.get();
+            self.over = Some(format!("{} MiB in all (limit render-output)", limit >> 20));
         }
         if self.over.is_some() {
             return Err(std::io::Error::other("output budget exceeded"));

@@ -95,18 +95,15 @@ fn apply_all(
     for input in inputs {
         set::apply(values, input, kind()).with_context(|| format!("failed parsing {flag} data {input:?}"))?;
         let items = list_items(values.values());
-        if items > MAX_LIST_ITEMS {
+        if items > crate::limits::SET_LIST_ITEMS.get_usize() {
             bail!(
-                "failed parsing {flag} data {input:?}: the values hold lists of more than {MAX_LIST_ITEMS} items in all (an index such as a[65536] pads a list with nulls)"
+                "failed parsing {flag} data {input:?}: the values hold lists of more than {} items in all (an index such as a[65536] pads a list with nulls; limit set-list-items)",
+                crate::limits::SET_LIST_ITEMS.get()
             );
         }
     }
     Ok(())
 }
-
-/// Most list items the `--set` family may build in all: each index is bounded by
-/// [`MAX_INDEX`], and this bounds many of them together.
-pub const MAX_LIST_ITEMS: usize = 1_000_000;
 
 fn list_items<'v>(values: impl Iterator<Item = &'v Value>) -> usize {
     values

@@ -5,7 +5,7 @@ mod emit;
 mod read;
 
 pub use emit::{to_string, write_double_quoted};
-pub use read::{MAX_EXPANDED_NODES, Schema, check_strict, parse_document, parse_documents, split_stream};
+pub use read::{Schema, check_strict, max_expanded_nodes, parse_document, parse_documents, split_stream};
 
 use anyhow::{Result, anyhow};
 use serde_yaml::{Mapping, Value};

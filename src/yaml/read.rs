@@ -22,19 +22,25 @@ use std::fmt;
 /// Most nodes a YAML text may expand to through aliases. A 100 KB text can reference a
 /// 6,000-key anchor 6,000 times; expanded, that is 36 million nodes and gigabytes of
 /// memory (serde_yaml's own guard counts alias jumps, not nodes).
-pub const MAX_EXPANDED_NODES: usize = 1_000_000;
+pub fn max_expanded_nodes() -> usize {
+    crate::limits::YAML_NODES.get_usize()
+}
 
 /// Most bytes of scalar text a YAML text may expand to through aliases: a 1 MB string
 /// anchor referenced 1,000 times would otherwise take gigabytes.
-pub const MAX_EXPANDED_BYTES: usize = 128 * 1024 * 1024;
+fn max_expanded_bytes() -> usize {
+    crate::limits::YAML_BYTES.get_usize()
+}
 
 /// Deepest flow nesting (`[[[…` or `{{{…`) accepted; the parser's own limit (128) applies
 /// to block nesting and to what passes this early, linear check.
-pub const MAX_DEPTH: usize = 1000;
+fn max_depth() -> usize {
+    crate::limits::YAML_DEPTH.get_usize()
+}
 
 /// What a linear scan of the text refuses before parsing.
 enum Found {
-    /// Flow nesting past [`MAX_DEPTH`], at this line.
+    /// Flow nesting past the flow-depth limit, at this line.
     TooDeep(usize),
     /// A `!!` tag that is not one of YAML's core types, at this line (Kube schema).
     Tag(usize, String),
@@ -43,7 +49,7 @@ enum Found {
 /// YAML's own `!!` types, which the parser reads; any other `!!name` would be dropped.
 const CORE_TAGS: &[&str] = &["str", "int", "float", "bool", "null", "map", "seq", "binary", "timestamp"];
 
-/// Scans for flow nesting past [`MAX_DEPTH`] and, under the Kube schema, for `!!` tags
+/// Scans for flow nesting past the flow-depth limit and, under the Kube schema, for `!!` tags
 /// other than YAML's core types (quotes and comments are skipped).
 fn prescan(text: &str, schema: Schema) -> Option<Found> {
     let (mut depth, mut line, mut quote, mut comment) = (0usize, 1, None, false);
@@ -74,7 +80,7 @@ fn prescan(text: &str, schema: Schema) -> Option<Found> {
             (None, '#') if previous.is_whitespace() => comment = true,
             (None, '[' | '{') => {
                 depth += 1;
-                if depth > MAX_DEPTH {
+                if depth > max_depth() {
                     return Some(Found::TooDeep(line));
                 }
             }
@@ -101,7 +107,8 @@ pub fn parse_documents(text: &str, schema: Schema) -> Result<Vec<Value>, serde_y
     match prescan(text, schema) {
         Some(Found::TooDeep(line)) => {
             return Err(de::Error::custom(format!(
-                "the YAML nests more than {MAX_DEPTH} levels deep in flow style (line {line}); refusing it"
+                "the YAML nests more than {} levels deep in flow style (line {line}; limit yaml-depth); refusing it",
+                max_depth()
             )));
         }
         Some(Found::Tag(line, tag)) => {
@@ -159,7 +166,7 @@ fn is_separator(line: &str) -> bool {
 
 /// Checks a text that is then deserialized into typed structs (`Chart.yaml`,
 /// `rudder.yaml`): a key repeated in one mapping or aliases expanding past
-/// [`MAX_EXPANDED_NODES`] are errors at `path:line:col`. Syntax errors are left to the
+/// the node limit are errors at `path:line:col`. Syntax errors are left to the
 /// typed parse, which words them for its fields.
 pub fn check_strict(text: &str, path: &str) -> anyhow::Result<()> {
     match parse_documents(text, Schema::Core) {
@@ -185,12 +192,13 @@ struct Reader<'t> {
 }
 
 impl Reader<'_> {
-    /// Counts `len` more bytes of scalar text built, refusing past [`MAX_EXPANDED_BYTES`].
+    /// Counts `len` more bytes of scalar text built, refusing past the text limit.
     fn add_bytes<E: de::Error>(&self, len: usize) -> Result<(), E> {
         self.bytes.set(self.bytes.get() + len);
-        if self.bytes.get() > MAX_EXPANDED_BYTES {
+        if self.bytes.get() > max_expanded_bytes() {
             return Err(E::custom(format!(
-                "the YAML expands to more than {MAX_EXPANDED_BYTES} bytes of text {BUDGET_MESSAGE} (`*name` references to `&name` anchors); refusing it"
+                "the YAML expands to more than {} bytes of text {BUDGET_MESSAGE} (`*name` references to `&name` anchors; limit yaml-bytes); refusing it",
+                max_expanded_bytes()
             )));
         }
         Ok(())
@@ -198,9 +206,10 @@ impl Reader<'_> {
 
     fn bump<E: de::Error>(&self) -> Result<(), E> {
         self.nodes.set(self.nodes.get() + 1);
-        if self.nodes.get() > MAX_EXPANDED_NODES {
+        if self.nodes.get() > max_expanded_nodes() {
             return Err(E::custom(format!(
-                "the YAML expands to more than {MAX_EXPANDED_NODES} {BUDGET_MESSAGE} (`*name` references to `&name` anchors); refusing it"
+                "the YAML expands to more than {} {BUDGET_MESSAGE} (`*name` references to `&name` anchors; limit yaml-nodes); refusing it",
+                max_expanded_nodes()
             )));
         }
         Ok(())

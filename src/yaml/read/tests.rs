@@ -148,7 +148,10 @@ fn expanded_text_and_flow_depth_have_budgets() {
     assert!(err.contains("more than 134217728 bytes of text"), "{err}");
     let deep = format!("a: {}{}", "[".repeat(100_000), "]".repeat(100_000));
     let err = parse_documents(&deep, Schema::Kube).unwrap_err().to_string();
-    assert_eq!(err, "the YAML nests more than 1000 levels deep in flow style (line 1); refusing it");
+    assert_eq!(
+        err,
+        "the YAML nests more than 1000 levels deep in flow style (line 1; limit yaml-depth); refusing it"
+    );
     // Brackets inside quotes and comments do not count.
     let quoted = format!("a: \"{}\" # {}\nb: 1\n", "[".repeat(2000), "{".repeat(2000));
     assert!(parse_documents(&quoted, Schema::Kube).is_ok());

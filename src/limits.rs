@@ -1,0 +1,140 @@
+//! Every budget rudder applies to its inputs, in one place: each has a name, a default and
+//! a reason, and can be raised (or lowered) for one run with `--limit NAME=VALUE` or for a
+//! project with `limits:` in `rudder.yaml`. See docs/security.md.
+
+use anyhow::{Result, anyhow, bail};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// One budget.
+#[derive(Debug)]
+pub struct Limit {
+    pub name: &'static str,
+    pub default: u64,
+    pub about: &'static str,
+    /// 0 means the default.
+    value: AtomicU64,
+}
+
+impl Limit {
+    const fn new(name: &'static str, default: u64, about: &'static str) -> Limit {
+        Limit { name, default, about, value: AtomicU64::new(0) }
+    }
+
+    /// The budget in force.
+    pub fn get(&self) -> u64 {
+        match self.value.load(Ordering::Relaxed) {
+            0 => self.default,
+            value => value,
+        }
+    }
+
+    /// The budget in force, as a count or size in memory.
+    pub fn get_usize(&self) -> usize {
+        usize::try_from(self.get()).unwrap_or(usize::MAX)
+    }
+}
+
+const MIB: u64 = 1024 * 1024;
+
+pub static FILE_BYTES: Limit =
+    Limit::new("file-bytes", 5 * MIB, "one file: a chart's file, a values file, rudder.yaml, --set-file");
+pub static STREAM_BYTES: Limit =
+    Limit::new("stream-bytes", 100 * MIB, "one stream: standard input, a diff baseline, an index");
+pub static CHART_BYTES: Limit =
+    Limit::new("chart-bytes", 100 * MIB, "a chart's files in all, and an archive with its nested archives");
+pub static ARCHIVE_ENTRIES: Limit =
+    Limit::new("archive-entries", 100_000, "entries of an archive and its nested archives in all");
+pub static ARCHIVE_CHARTS: Limit =
+    Limit::new("archive-charts", 10_000, "charts in an archive, its nested charts/*.tgz included");
+pub static YAML_NODES: Limit =
+    Limit::new("yaml-nodes", 1_000_000, "nodes a YAML text expands to through aliases");
+pub static YAML_BYTES: Limit =
+    Limit::new("yaml-bytes", 128 * MIB, "bytes of scalar text a YAML text expands to through aliases");
+pub static YAML_DEPTH: Limit = Limit::new("yaml-depth", 1000, "flow nesting of a YAML text");
+pub static SET_LIST_ITEMS: Limit =
+    Limit::new("set-list-items", 1_000_000, "list items the --set flags build in all");
+pub static PATTERN_LENGTH: Limit = Limit::new(
+    "pattern-length",
+    4096,
+    "characters of a glob pattern (.helmignore, files(glob=), --show-only)",
+);
+pub static TEMPLATE_OUTPUT: Limit = Limit::new("template-output", 64 * MIB, "bytes one template may render");
+pub static RENDER_OUTPUT: Limit =
+    Limit::new("render-output", 512 * MIB, "bytes all the templates of one render may produce");
+
+/// Every limit, in the order the docs list them.
+pub static ALL: [&Limit; 12] = [
+    &FILE_BYTES,
+    &STREAM_BYTES,
+    &CHART_BYTES,
+    &ARCHIVE_ENTRIES,
+    &ARCHIVE_CHARTS,
+    &YAML_NODES,
+    &YAML_BYTES,
+    &YAML_DEPTH,
+    &SET_LIST_ITEMS,
+    &PATTERN_LENGTH,
+    &TEMPLATE_OUTPUT,
+    &RENDER_OUTPUT,
+];
+
+/// Sets limit `name` to `value` (a whole number, with an optional `Ki`, `Mi` or `Gi`).
+pub fn set(name: &str, value: &str) -> Result<()> {
+    let limit = ALL.iter().find(|l| l.name == name).ok_or_else(|| {
+        let known: Vec<&str> = ALL.iter().map(|l| l.name).collect();
+        anyhow!("unknown limit {name:?}; the limits are {}", known.join(", "))
+    })?;
+    let number = parse(value).map_err(|e| anyhow!("limit {name}: {e}"))?;
+    limit.value.store(number, Ordering::Relaxed);
+    Ok(())
+}
+
+/// A limit's value: a whole number above 0, with an optional `Ki`, `Mi` or `Gi`.
+fn parse(value: &str) -> Result<u64> {
+    let (digits, unit) = match value.trim() {
+        v if v.ends_with("Ki") => (&v[..v.len() - 2], 1024),
+        v if v.ends_with("Mi") => (&v[..v.len() - 2], MIB),
+        v if v.ends_with("Gi") => (&v[..v.len() - 2], 1024 * MIB),
+        v => (v, 1),
+    };
+    let number: u64 =
+        digits.parse().map_err(|_| anyhow!("{value:?} is not a whole number (Ki, Mi, Gi allowed)"))?;
+    match number.checked_mul(unit) {
+        Some(bytes) if bytes > 0 => Ok(bytes),
+        _ => bail!("{value:?} must be above 0 and fit in 64 bits"),
+    }
+}
+
+/// Sets limit `name` from a project file unless a `--limit` flag already set it.
+pub fn set_unless_given(name: &str, value: &str) -> Result<()> {
+    if ALL.iter().any(|l| l.name == name && l.value.load(Ordering::Relaxed) != 0) {
+        return Ok(());
+    }
+    set(name, value)
+}
+
+/// Applies `NAME=VALUE` (the `--limit` flag).
+pub fn set_spec(spec: &str) -> Result<()> {
+    let (name, value) =
+        spec.split_once('=').ok_or_else(|| anyhow!("--limit {spec:?}: expected NAME=VALUE"))?;
+    set(name.trim(), value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_parse_and_name_the_known_ones() {
+        // Only failing calls here: the limits are shared by the tests running beside it.
+        let err = set("nope", "1").unwrap_err().to_string();
+        assert!(err.starts_with("unknown limit \"nope\"; the limits are file-bytes, "), "{err}");
+        assert!(set("yaml-depth", "x").is_err());
+        assert!(set("yaml-depth", "0").is_err());
+        assert!(set_spec("yaml-depth").is_err());
+        assert_eq!(parse("8Ki").unwrap(), 8192);
+        assert_eq!(parse("2Gi").unwrap(), 2 << 30);
+        assert_eq!(parse("1000").unwrap(), 1000);
+        assert!(parse("99999999999Gi").is_err());
+    }
+}
