@@ -61,9 +61,16 @@ pub static PATTERN_LENGTH: Limit = Limit::new(
 pub static TEMPLATE_OUTPUT: Limit = Limit::new("template-output", 64 * MIB, "bytes one template may render");
 pub static RENDER_OUTPUT: Limit =
     Limit::new("render-output", 512 * MIB, "bytes all the templates of one render may produce");
+pub static MEMORY_BYTES: Limit = Limit::new(
+    "memory-bytes",
+    8 * 1024 * MIB,
+    "address space of the process (Linux): a string grown in a template variable stops here",
+);
+pub static RENDER_SECONDS: Limit =
+    Limit::new("render-seconds", 120, "seconds a command that renders may run: the budget of template work");
 
 /// Every limit, in the order the docs list them.
-pub static ALL: [&Limit; 12] = [
+pub static ALL: [&Limit; 14] = [
     &FILE_BYTES,
     &STREAM_BYTES,
     &CHART_BYTES,
@@ -76,7 +83,21 @@ pub static ALL: [&Limit; 12] = [
     &PATTERN_LENGTH,
     &TEMPLATE_OUTPUT,
     &RENDER_OUTPUT,
+    &RENDER_SECONDS,
+    &MEMORY_BYTES,
 ];
+
+/// Applies `memory-bytes` to the process's address space (Linux), so that no input can
+/// take the machine's memory: an allocation past it ends the run.
+pub fn apply_memory() {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+        let hard = getrlimit(Resource::As).maximum;
+        let bytes = hard.map_or(MEMORY_BYTES.get(), |hard| MEMORY_BYTES.get().min(hard));
+        let _ = setrlimit(Resource::As, Rlimit { current: Some(bytes), maximum: hard });
+    }
+}
 
 /// Sets limit `name` to `value` (a whole number, with an optional `Ki`, `Mi` or `Gi`).
 pub fn set(name: &str, value: &str) -> Result<()> {

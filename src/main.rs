@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         }
     };
     let limits = cli.limits.iter().try_for_each(|spec| rudder::limits::set_spec(spec));
+    rudder::limits::apply_memory();
     let result = limits.and_then(|()| cmd::run(cli.command));
     match result {
         Ok(code) => code,

@@ -75,6 +75,7 @@ impl Workspace {
                     anyhow!("{}: {e}", project.root.join(crate::project::FILE_NAME).display())
                 })?;
             }
+            crate::limits::apply_memory();
         }
         let chart_dir = choices
             .chart

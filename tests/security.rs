@@ -504,3 +504,34 @@ fn limits_are_raised_by_flag_or_rudder_yaml_and_the_flag_wins() {
         out.stderr
     );
 }
+
+#[test]
+fn template_work_that_writes_nothing_is_bounded_in_time() {
+    let dir = tempfile::tempdir().unwrap();
+    chart_with(
+        dir.path(),
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}\n",
+    );
+    let out = run(dir.path(), &["render", "chart", "--limit", "render-seconds=1"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (1, "error: the run takes more than 1 s (limit render-seconds); rendering c/templates/s.yaml\n")
+    );
+    std::fs::write(dir.path().join("rudder.yaml"), "chart: chart\nlimits:\n  render-seconds: 1\n").unwrap();
+    let out = run(dir.path(), &["render"]);
+    assert_eq!(out.code, 1, "rudder.yaml sets it too: {}", out.stderr);
+}
+
+#[test]
+fn a_string_grown_in_a_template_variable_is_bounded_in_memory() {
+    // Doubling a string 60 times would need an exabyte; the address-space budget ends
+    // the run first (an allocation failure: Rust aborts with a message).
+    let dir = tempfile::tempdir().unwrap();
+    chart_with(
+        dir.path(),
+        "{% set s = \"xxxxxxxxxxxxxxxx\" %}{% for i in range(end=60) %}{% set_global s = s ~ s %}{% endfor %}{{ s | length }}\n",
+    );
+    let out = run(dir.path(), &["render", "chart", "--limit", "memory-bytes=1Gi"]);
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.starts_with("memory allocation of "), "{}", out.stderr);
+}

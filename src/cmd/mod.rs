@@ -16,6 +16,9 @@ use std::process::ExitCode;
 
 /// Runs a command; its exit code (`diff` exits 2 when it finds changes).
 pub fn run(command: Command) -> Result<ExitCode> {
+    if matches!(command, Command::Render(_) | Command::Diff(_)) {
+        watchdog();
+    }
     match command {
         Command::Render(args) => render(args).map(|()| ExitCode::SUCCESS),
         Command::Diff(args) => diff::run(args),
@@ -24,6 +27,28 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Values(args) => values(args).map(|()| ExitCode::SUCCESS),
         Command::Show { what } => show(what).map(|()| ExitCode::SUCCESS),
     }
+}
+
+/// Ends the process with an error once a rendering command has run past its budget of
+/// time (`render-seconds`): Tera has no fuel, so this bounds template work that writes
+/// nothing (loops, fan-out, growing strings).
+fn watchdog() {
+    let started = std::time::Instant::now();
+    std::thread::spawn(move || {
+        // The limit is read as time passes: rudder.yaml can still change it.
+        let seconds = loop {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let seconds = rudder::limits::RENDER_SECONDS.get();
+            if started.elapsed().as_secs() >= seconds {
+                break seconds;
+            }
+        };
+        let now = rudder::render::rendering_now();
+        let at = if now.is_empty() { String::new() } else { format!("; rendering {}", now.join(", ")) };
+        let message = format!("error: the run takes more than {seconds} s (limit render-seconds){at}");
+        eprintln!("{}", rudder::present::terminal_safe(&message));
+        std::process::exit(i32::from(rudder::present::EXIT_ERROR));
+    });
 }
 
 /// The error and its causes, each once: `error: ...` then `caused by: ...` lines.

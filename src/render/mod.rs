@@ -139,7 +139,10 @@ fn render_one(
     context.insert("Template", &serde_json::json!({ "Name": name, "BasePath": format!("{base}/templates") }));
     let mut out =
         Budgeted { bytes: Vec::new(), left: crate::limits::TEMPLATE_OUTPUT.get_usize(), total, over: None };
-    if let Err(e) = tera.render_to(&name, &context, &mut out) {
+    in_flight(&name, true);
+    let rendered = tera.render_to(&name, &context, &mut out);
+    in_flight(&name, false);
+    if let Err(e) = rendered {
         return Err(match out.over {
             Some(limit) => anyhow!("{name}: the render produces more than {limit}; refusing it"),
             None => located(&e, &name, &|n| template_text(unit, n)),
@@ -147,6 +150,28 @@ fn render_one(
     }
     let text = String::from_utf8(out.bytes).map_err(|_| anyhow!("{name}: the render is not UTF-8"))?;
     Ok(RenderedFile { path: name, text })
+}
+
+/// The templates being rendered right now, for a watchdog to name.
+static IN_FLIGHT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn in_flight(name: &str, started: bool) {
+    let mut names = IN_FLIGHT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    match started {
+        true => names.push(name.to_string()),
+        false => {
+            if let Some(at) = names.iter().position(|n| n == name) {
+                names.swap_remove(at);
+            }
+        }
+    }
+}
+
+/// The templates being rendered right now, sorted.
+pub fn rendering_now() -> Vec<String> {
+    let mut names = IN_FLIGHT.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+    names.sort();
+    names
 }
 
 /// A template's output, refused past its budget and past the render's.
