@@ -9,6 +9,8 @@
 mod context;
 mod filters;
 mod helpers;
+mod lists;
+mod types;
 
 pub use context::{
     Capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, KubeVersion, Release, validate_release_name,
@@ -112,6 +114,8 @@ fn compile(unit: &Unit, release: &Release, caps: &Capabilities) -> Result<(Tera,
     tera.set_fallback_prefixes(prefixes).map_err(|e| anyhow!("{e}"))?;
     filters::register(&mut tera, unit.chart.files.clone());
     helpers::register(&mut tera);
+    lists::register(&mut tera);
+    types::register(&mut tera);
     tera.add_raw_templates(sources).map_err(|e| {
         let what = format!("the templates of chart {} ({})", unit.base, unit.chart.dir.display());
         located(&e, &what, &|name| template_text(unit, name))
