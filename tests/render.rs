@@ -73,3 +73,34 @@ fn set_file_and_stdin_values_reach_templates() {
     assert!(out.stdout.contains("    replicas: 7\n"), "{}", out.stdout);
     assert!(out.stdout.contains("      text: |\n        hello from a chart file\n"), "{}", out.stdout);
 }
+
+#[test]
+fn tpl_renders_a_value_as_a_template_of_the_chart_one_level_deep() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    std::fs::write(
+        chart.join("values.yaml"),
+        "host: \"{{ Release.Name }}.{{ Values.domain }}\"\ndomain: example.com\nnested: \"{{ tpl(template='x') }}\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  host: {{ tpl(template=Values.host) }}\n",
+    )
+    .unwrap();
+    let out = crate::harness::ok(dir.path(), &["render", "r1", "c"]);
+    assert!(out.ends_with("data:\n  host: r1.example.com\n"), "{out}");
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  n: {{ tpl(template=Values.nested) }}\n",
+    )
+    .unwrap();
+    let err = crate::harness::fails(dir.path(), &["render", "r1", "c"]);
+    assert!(err.starts_with("error: c/templates/cm.yaml:6:"), "{err}");
+    assert!(
+        err.contains("tpl: tpl cannot be called from inside tpl (at 1:4 of the template string)"),
+        "{err}"
+    );
+}

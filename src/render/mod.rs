@@ -10,6 +10,7 @@ mod context;
 mod filters;
 mod helpers;
 mod lists;
+mod tpl;
 mod types;
 
 pub use context::{
@@ -22,7 +23,7 @@ use anyhow::{Result, anyhow, bail};
 use rayon::prelude::*;
 use serde_yaml::Mapping;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tera::{Context, Tera};
+use tera::{Context, Kwargs, State, Tera};
 
 /// One rendered template file.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,11 +112,13 @@ fn compile(unit: &Unit, release: &Release, caps: &Capabilities) -> Result<(Tera,
         prefixes.push(format!("{base}/templates/"));
         add_sources(&library.chart, &base, &mut sources);
     }
+    if sources.iter().any(|(_, text)| text.contains("tpl(")) {
+        let owned = sources.iter().map(|(name, text)| (name.clone(), text.to_string())).collect();
+        let chart = tpl::Chart::new(owned, prefixes.clone(), unit.chart.files.clone());
+        tera.register_function("tpl", move |kwargs: Kwargs, state: &State| tpl::tpl(&chart, &kwargs, state));
+    }
     tera.set_fallback_prefixes(prefixes).map_err(|e| anyhow!("{e}"))?;
-    filters::register(&mut tera, unit.chart.files.clone());
-    helpers::register(&mut tera);
-    lists::register(&mut tera);
-    types::register(&mut tera);
+    register_all(&mut tera, unit.chart.files.clone());
     tera.add_raw_templates(sources).map_err(|e| {
         let what = format!("the templates of chart {} ({})", unit.base, unit.chart.dir.display());
         located(&e, &what, &|name| template_text(unit, name))
@@ -127,6 +130,14 @@ fn compile(unit: &Unit, release: &Release, caps: &Capabilities) -> Result<(Tera,
     context.insert("Capabilities", &caps.to_json());
     context.insert("Environment", &serde_json::json!({ "Name": release.environment }));
     Ok((tera, context))
+}
+
+/// Every filter and function rudder adds to Tera.
+fn register_all(tera: &mut Tera, files: crate::chart::Files) {
+    filters::register(tera, files);
+    helpers::register(tera);
+    lists::register(tera);
+    types::register(tera);
 }
 
 fn add_sources<'c>(chart: &'c Chart, base: &str, sources: &mut Vec<(String, &'c str)>) {

@@ -1,0 +1,76 @@
+//! `tpl(template=STRING)`: Helm's `tpl`, a string rendered as a template of the current
+//! chart, with the current context (`Values`, `Chart`, `Release`, `Capabilities`,
+//! `Template`, `Environment`) and the chart's partials. The string is Tera, not Go
+//! template syntax (docs/charts.md says how to write such values for rudder). Bounded as
+//! any render: its size by `file-bytes`, its output by `template-output`, and one level
+//! deep (a `tpl` inside a `tpl` is an error).
+
+use std::sync::{Arc, OnceLock};
+use tera::{Context, Error, Kwargs, State, Tera, TeraResult};
+
+/// What `tpl` needs of its chart, kept to build its own Tera on first use.
+pub struct Chart {
+    pub sources: Vec<(String, String)>,
+    pub prefixes: Vec<String>,
+    pub files: crate::chart::Files,
+    engine: OnceLock<Result<Tera, String>>,
+}
+
+impl Chart {
+    pub fn new(
+        sources: Vec<(String, String)>,
+        prefixes: Vec<String>,
+        files: crate::chart::Files,
+    ) -> Arc<Chart> {
+        Arc::new(Chart { sources, prefixes, files, engine: OnceLock::new() })
+    }
+
+    fn engine(&self) -> TeraResult<&Tera> {
+        let engine = self.engine.get_or_init(|| {
+            let mut tera = Tera::new();
+            tera.autoescape_on(Vec::<&str>::new());
+            tera.set_fallback_prefixes(self.prefixes.clone()).map_err(|e| e.to_string())?;
+            super::register_all(&mut tera, self.files.clone());
+            tera.register_function("tpl", |_: Kwargs, _: &State| -> TeraResult<String> {
+                Err(Error::message("tpl cannot be called from inside tpl"))
+            });
+            tera.add_raw_templates(self.sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+                .map_err(|e| e.to_string())?;
+            Ok(tera)
+        });
+        engine.as_ref().map_err(|e| Error::message(format!("tpl: {e}")))
+    }
+}
+
+/// The `tpl` function of one chart.
+pub fn tpl(chart: &Chart, kwargs: &Kwargs, state: &State) -> TeraResult<String> {
+    let template: &str = kwargs.must_get("template")?;
+    let limit = crate::limits::FILE_BYTES.get_usize();
+    if template.len() > limit {
+        return Err(Error::message(format!(
+            "tpl: the template is more than {limit} bytes (limit file-bytes)"
+        )));
+    }
+    let mut context = Context::new();
+    for name in ["Values", "Chart", "Release", "Capabilities", "Template", "Environment"] {
+        if let Some(value) = state.get::<tera::Value>(name)? {
+            context.insert(name, &value);
+        }
+    }
+    let out = chart.engine()?.render_str(template, &context, false).map_err(|e| {
+        // Tera names the string `__tera_one_off`: say where in the string instead.
+        let text = e.to_string();
+        let text = text.strip_prefix("error: ").unwrap_or(&text);
+        let mut lines = text.lines();
+        let message = lines.next().unwrap_or_default().to_string();
+        let at = lines.find_map(|l| l.trim_start().strip_prefix("--> __tera_one_off:")).unwrap_or("1:1");
+        Error::message(format!("tpl: {message} (at {at} of the template string)"))
+    })?;
+    let limit = crate::limits::TEMPLATE_OUTPUT.get_usize();
+    if out.len() > limit {
+        return Err(Error::message(format!(
+            "tpl: the render produces more than {limit} bytes (limit template-output)"
+        )));
+    }
+    Ok(out)
+}
