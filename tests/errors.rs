@@ -229,3 +229,22 @@ fn devices_and_endless_streams_are_read_only_up_to_the_limit() {
     let err = fails(&fixture("plain"), &["diff", chart, "--against", "/dev/zero"]);
     assert_eq!(err, "error: /dev/zero: more than the limit of 104857600 bytes\n");
 }
+
+#[test]
+fn a_go_template_says_it_is_one_and_points_at_the_porting_guide() {
+    let (dir, chart) = scratch_chart();
+    std::fs::write(
+        chart.join("templates/helm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+    )
+    .unwrap();
+    let err = fails(dir.path(), &["render", "chart"]);
+    assert!(err.starts_with("error: plain/templates/helm.yaml:4:12: "), "{err}");
+    assert!(
+        err.contains(
+            "\nhint: this template is written in Helm's Go template syntax; rudder's templates are Tera"
+        ),
+        "{err}"
+    );
+    assert!(err.trim_end().ends_with("see \"Porting a Helm chart\" in docs/charts.md"), "{err}");
+}

@@ -263,13 +263,40 @@ fn located<'s>(
     let location = lines[at].trim_start().trim_start_matches("--> ");
     let message = lines[..at].join("\n");
     let path = location.rsplitn(3, ':').last().unwrap_or(location);
-    if source_of(path).is_none_or(crate::secret::may_be_secret_text) {
+    let source = source_of(path);
+    let hint = match source.is_some_and(looks_like_go_template) {
+        true => GO_TEMPLATE_HINT,
+        false => "",
+    };
+    if source.is_none_or(crate::secret::may_be_secret_text) {
         return anyhow!(
-            "{location}: {}\n  (the source is not shown: the template may render a Secret)",
+            "{location}: {}\n  (the source is not shown: the template may render a Secret){hint}",
             crate::secret::hide_quoted(&message)
         );
     }
-    anyhow!("{location}: {message}\n{}", lines[at + 1..].join("\n"))
+    anyhow!("{location}: {message}\n{}{hint}", lines[at + 1..].join("\n"))
+}
+
+const GO_TEMPLATE_HINT: &str = "\nhint: this template is written in Helm's Go template syntax; rudder's templates are Tera: `{{ .Values.x }}` is `{{ Values.x }}`, `{{- if … }}…{{- end }}` is `{%- if … %}…{%- endif %}`; see \"Porting a Helm chart\" in docs/charts.md";
+
+/// True for a template in Go template syntax (`{{ .Values`, `{{- include`, `{{ end }}`).
+fn looks_like_go_template(source: &str) -> bool {
+    const MARKS: &[&str] = &[
+        "{{ .",
+        "{{- .",
+        "{{ include ",
+        "{{- include ",
+        "{{ define ",
+        "{{- define ",
+        "{{ end }}",
+        "{{- end }}",
+        "{{ template ",
+        "{{- with ",
+        "{{ with ",
+        "{{- range ",
+        "{{ range ",
+    ];
+    MARKS.iter().any(|mark| source.contains(mark))
 }
 
 /// The root chart's `kubeVersion` constraint must admit the target version.
