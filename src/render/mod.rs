@@ -10,6 +10,7 @@ mod context;
 mod filters;
 mod helpers;
 mod lists;
+mod strings;
 mod tpl;
 mod types;
 
@@ -137,6 +138,7 @@ fn register_all(tera: &mut Tera, files: crate::chart::Files) {
     filters::register(tera, files);
     helpers::register(tera);
     lists::register(tera);
+    strings::register(tera);
     types::register(tera);
 }
 
