@@ -261,6 +261,10 @@ pub struct ValueArgs {
     /// Also print what was loaded (the number of charts read) on stderr.
     #[arg(long)]
     pub debug: bool,
+    /// Release.Service (default: rudder.yaml's releaseService, else "rudder"); `Helm`
+    /// keeps a ported chart's managed-by labels.
+    #[arg(long, value_name = "NAME")]
+    pub release_service: Option<String>,
 }
 
 #[cfg(test)]

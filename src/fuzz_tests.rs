@@ -190,7 +190,12 @@ fn fuzz_render_over_values() {
         b"frontend:\n  replicas: 2\n  image: {repository: r, tag: t}\nredis:\n  password: p\n  replicas: 3\n",
         b"global: {x: 1}\nfileserver: {enabled: false}\nredis: {createSecret: false}\n",
     ];
-    let release = crate::render::Release { name: "r".into(), namespace: "n".into(), environment: "e".into() };
+    let release = crate::render::Release {
+        name: "r".into(),
+        namespace: "n".into(),
+        environment: "e".into(),
+        service: "rudder".into(),
+    };
     let caps = crate::render::Capabilities::new(None, &[]).unwrap();
     fuzz("render", seeds, |input| {
         let Ok(user) = crate::yaml::parse_mapping(&text(input), crate::yaml::Schema::Kube, "v.yaml") else {

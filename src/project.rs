@@ -33,6 +33,9 @@ pub struct ProjectFile {
     pub chart: Option<PathBuf>,
     /// The release name used when none is given.
     pub release: Option<String>,
+    /// `Release.Service` (default `rudder`); `Helm` keeps a ported chart's
+    /// `app.kubernetes.io/managed-by: Helm` labels, so migrating rolls no pod.
+    pub release_service: Option<String>,
     #[serde(default)]
     pub environments: BTreeMap<String, EnvironmentSpec>,
     /// The directory holding each environment's last render as `NAME.yaml`; default

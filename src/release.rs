@@ -36,6 +36,8 @@ pub struct Choices {
     pub stdin: String,
     /// Lets `rendered:` in rudder.yaml point outside the project (`--allow-rendered-outside`).
     pub allow_rendered_outside: bool,
+    /// `--release-service`: `Release.Service` (default the project's, else `rudder`).
+    pub release_service: Option<String>,
 }
 
 /// A project (if any) and its chart, loaded once.
@@ -137,10 +139,16 @@ impl Workspace {
             .unwrap_or_else(|| "release-name".to_string());
         crate::render::validate_release_name(&name)?;
         let namespace_in_force = choices.namespace.clone().or_else(|| environment.namespace.clone());
+        let service = choices
+            .release_service
+            .clone()
+            .or_else(|| self.project.as_ref().and_then(|p| p.file.release_service.clone()))
+            .unwrap_or_else(|| "rudder".to_string());
         let info = ReleaseInfo {
             name,
             namespace: namespace_in_force.clone().unwrap_or_else(|| "default".into()),
             environment: environment.name.clone(),
+            service,
         };
         let mut options = choices.values.clone();
         options.files = environment.values_files.iter().map(|f| shorten(f)).chain(options.files).collect();

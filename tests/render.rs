@@ -104,3 +104,24 @@ fn tpl_renders_a_value_as_a_template_of_the_chart_one_level_deep() {
         "{err}"
     );
 }
+
+#[test]
+fn release_service_can_be_set_and_notes_are_never_compiled() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    app.kubernetes.io/managed-by: {{ Release.Service }}\n",
+    )
+    .unwrap();
+    // Not valid Tera: never compiled, so the render works.
+    std::fs::write(chart.join("templates/NOTES.txt"), "{{ .Release.Name }} is installed\n").unwrap();
+    let out = crate::harness::ok(dir.path(), &["render", "c"]);
+    assert!(out.ends_with("managed-by: rudder\n"), "{out}");
+    let out = crate::harness::ok(dir.path(), &["render", "c", "--release-service", "Helm"]);
+    assert!(out.ends_with("managed-by: Helm\n"), "{out}");
+    std::fs::write(dir.path().join("rudder.yaml"), "chart: c\nreleaseService: Helm\n").unwrap();
+    assert!(crate::harness::ok(dir.path(), &["render"]).ends_with("managed-by: Helm\n"));
+}

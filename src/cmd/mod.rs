@@ -90,6 +90,7 @@ fn choices(
         inject_namespace,
         stdin: rudder::release::read_stdin_if(values_read_stdin(args))?,
         allow_rendered_outside: flags.allow_rendered_outside,
+        release_service: args.release_service.clone(),
     })
 }
 

@@ -12,6 +12,9 @@ pub struct Release {
     pub namespace: String,
     /// The `--env` name, or empty.
     pub environment: String,
+    /// `Release.Service`: `rudder`, or what `--release-service` / `releaseService:` says
+    /// (`Helm` keeps a ported chart's `app.kubernetes.io/managed-by: Helm` labels).
+    pub service: String,
 }
 
 /// The cluster the render targets: `--kube-version` and `--api-versions`.
@@ -137,7 +140,7 @@ impl Release {
             "Revision": 1,
             "IsInstall": true,
             "IsUpgrade": false,
-            "Service": "rudder",
+            "Service": self.service,
         })
     }
 }

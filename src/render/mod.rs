@@ -142,8 +142,11 @@ fn register_all(tera: &mut Tera, files: crate::chart::Files) {
     types::register(tera);
 }
 
+/// A chart's templates to compile: every file under `templates/` but `NOTES.txt`, which a
+/// render never prints (Helm prints notes on install only), so it is never compiled.
 fn add_sources<'c>(chart: &'c Chart, base: &str, sources: &mut Vec<(String, &'c str)>) {
-    sources.extend(chart.templates.iter().map(|t| (format!("{base}/templates/{}", t.path), t.text.as_str())));
+    let compiled = chart.templates.iter().filter(|t| !t.path.ends_with("NOTES.txt"));
+    sources.extend(compiled.map(|t| (format!("{base}/templates/{}", t.path), t.text.as_str())));
 }
 
 fn render_one(
