@@ -96,10 +96,16 @@ pub enum RepoCommand {
 pub enum ShowCommand {
     /// Print the chart's Chart.yaml.
     #[command(after_help = "Example:\n  rudder show chart charts/journal")]
-    Chart { chart: PathBuf },
+    Chart {
+        /// The chart directory or .tgz archive (default: the chart named in rudder.yaml).
+        chart: Option<PathBuf>,
+    },
     /// Print the chart's values.yaml as written.
     #[command(after_help = "Example:\n  rudder show values charts/redis")]
-    Values { chart: PathBuf },
+    Values {
+        /// The chart directory or .tgz archive (default: the chart named in rudder.yaml).
+        chart: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -61,3 +61,12 @@ fn help_and_version_exit_0() {
     assert_eq!(run(&repo(), &["--version"]).code, 0);
     assert_eq!(run(&repo(), &["diff", "--help"]).code, 0);
 }
+
+#[test]
+fn show_defaults_to_the_projects_chart() {
+    let repo = crate::harness::repo();
+    let values = crate::harness::ok(&repo, &["show", "values"]);
+    assert_eq!(values, std::fs::read_to_string(repo.join("charts/journal/values.yaml")).unwrap());
+    let chart = crate::harness::ok(&repo, &["show", "chart"]);
+    assert_eq!(chart, std::fs::read_to_string(repo.join("charts/journal/Chart.yaml")).unwrap());
+}

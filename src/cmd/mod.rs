@@ -204,10 +204,12 @@ fn values(args: ValuesArgs) -> Result<()> {
 }
 
 fn show(what: ShowCommand) -> Result<()> {
-    match what {
-        ShowCommand::Chart { chart } => print(&Chart::load(&chart)?.chart_yaml),
-        ShowCommand::Values { chart } => print(&Chart::load(&chart)?.values_yaml),
-    }
+    let (chart, part): (Option<PathBuf>, fn(&Chart) -> &str) = match what {
+        ShowCommand::Chart { chart } => (chart, |c| &c.chart_yaml),
+        ShowCommand::Values { chart } => (chart, |c| &c.values_yaml),
+    };
+    let workspace = open(Choices { chart, ..Choices::default() })?;
+    print(part(&workspace.chart))
 }
 
 /// One line on stdout; a closed pipe is an error that `main` turns into a quiet exit
