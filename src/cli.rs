@@ -143,8 +143,10 @@ pub struct RenderArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The chart directory or .tgz archive (default: the chart named in rudder.yaml).
-    pub chart: Option<PathBuf>,
+    /// [NAME] CHART, as for render: the release name (optional) and the chart directory or
+    /// .tgz (default: the chart named in rudder.yaml).
+    #[arg(value_name = "NAME_OR_CHART", num_args = 0..=2)]
+    pub positional: Vec<String>,
     #[command(flatten)]
     pub values: ValueArgs,
     #[command(flatten)]

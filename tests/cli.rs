@@ -70,3 +70,25 @@ fn show_defaults_to_the_projects_chart() {
     let chart = crate::harness::ok(&repo, &["show", "chart"]);
     assert_eq!(chart, std::fs::read_to_string(repo.join("charts/journal/Chart.yaml")).unwrap());
 }
+
+#[test]
+fn diff_takes_render_positionals() {
+    // The release name changes the render (labels), so `diff NAME CHART` against the
+    // render with that name is no change, and against another name is one.
+    let repo = crate::harness::repo();
+    let render = crate::harness::ok(&repo, &["render", "other", "charts/journal", "-f", "values/dev.yaml"]);
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("base.yaml");
+    std::fs::write(&baseline, render).unwrap();
+    let base = baseline.to_str().unwrap();
+    let same = crate::harness::run(
+        &repo,
+        &["diff", "other", "charts/journal", "-f", "values/dev.yaml", "--against", base, "-o", "summary"],
+    );
+    assert_eq!(same.code, 0, "{}{}", same.stdout, same.stderr);
+    let changed = crate::harness::run(
+        &repo,
+        &["diff", "journal", "charts/journal", "-f", "values/dev.yaml", "--against", base, "-o", "summary"],
+    );
+    assert_eq!(changed.code, 2, "{}{}", changed.stdout, changed.stderr);
+}

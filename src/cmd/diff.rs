@@ -37,7 +37,8 @@ enum Baseline {
 pub fn run(args: DiffArgs) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let baseline_stdin = read_baseline_stdin(&args)?;
-    let mut choices = choices(args.chart.clone(), None, &args.values, args.manifest)?;
+    let (release_name, chart) = super::name_and_chart(&args.positional);
+    let mut choices = choices(chart, release_name, &args.values, args.manifest)?;
     choices.kube_version = args.kube_version.clone();
     choices.api_versions = args.api_versions.clone();
     let workspace = Workspace::open(&cwd, None, choices.clone())?;
@@ -104,7 +105,7 @@ fn baseline(
     if let Some(revision) = &args.against_ref {
         let snapshot = Snapshot::extract(cwd, revision)?;
         let mut choices = choices;
-        choices.chart = args.chart.as_deref().map(|c| snapshot.map(c));
+        choices.chart = super::name_and_chart(&args.positional).1.map(|c| snapshot.map(&c));
         let workspace = Workspace::open(&snapshot.cwd(), Some(snapshot.root()), choices)
             .with_context(|| format!("cannot render at {revision}"))?;
         return Ok(Baseline::Revision {

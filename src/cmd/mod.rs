@@ -124,13 +124,17 @@ fn values_read_stdin(args: &ValueArgs) -> bool {
     args.files.iter().any(|f| f == Path::new("-")) || args.set_file.iter().any(|s| s.ends_with("=-"))
 }
 
-fn render(args: RenderArgs) -> Result<()> {
-    let (release_name, chart) = match args.positional.as_slice() {
+/// `[NAME] CHART` positionals: the release name and the chart.
+fn name_and_chart(positional: &[String]) -> (Option<String>, Option<PathBuf>) {
+    match positional {
         [] => (None, None),
         [chart] => (None, Some(PathBuf::from(chart))),
-        [name, chart] => (Some(name.clone()), Some(PathBuf::from(chart))),
-        _ => unreachable!("clap allows at most two"),
-    };
+        [name, chart, ..] => (Some(name.clone()), Some(PathBuf::from(chart))),
+    }
+}
+
+fn render(args: RenderArgs) -> Result<()> {
+    let (release_name, chart) = name_and_chart(&args.positional);
     let mut choices = choices(chart, release_name, &args.values, args.manifest)?;
     choices.kube_version = args.kube_version.clone();
     choices.api_versions = args.api_versions.clone();
