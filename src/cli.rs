@@ -254,6 +254,10 @@ pub struct ValueArgs {
     /// Set values as strings, whatever they look like; repeatable.
     #[arg(long, value_name = "KEY=VALUE")]
     pub set_string: Vec<String>,
+    /// Set a value to the literal string after the first `=` (commas and braces
+    /// included); applied last; repeatable.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub set_literal: Vec<String>,
     /// Set values from JSON: a={"b":1} or a whole JSON object; repeatable.
     #[arg(long, value_name = "KEY=JSON")]
     pub set_json: Vec<String>,

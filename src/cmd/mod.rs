@@ -83,6 +83,7 @@ fn choices(
             set: args.set.clone(),
             set_string: args.set_string.clone(),
             set_file: args.set_file.clone(),
+            set_literal: args.set_literal.clone(),
         },
         kube_version: None,
         api_versions: Vec::new(),

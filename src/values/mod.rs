@@ -29,6 +29,8 @@ pub struct ValueOptions {
     pub set: Vec<String>,
     pub set_string: Vec<String>,
     pub set_file: Vec<String>,
+    /// `--set-literal`: applied last, the value taken whole.
+    pub set_literal: Vec<String>,
 }
 
 /// The final values of a release.
@@ -83,6 +85,7 @@ pub fn user_values(options: &ValueOptions, stdin: &mut dyn Read) -> Result<Mappi
         set::apply(&mut values, input, SetKind::File(&mut read_file))
             .with_context(|| format!("failed parsing --set-file data {input:?}"))?;
     }
+    apply_all(&mut values, &options.set_literal, "--set-literal", || SetKind::Literal)?;
     Ok(values)
 }
 

@@ -18,6 +18,9 @@ pub enum SetKind<'a> {
     String,
     /// `--set-json`: a JSON value.
     Json,
+    /// `--set-literal`: everything after the first `=` is the string, commas, braces and
+    /// backslashes included.
+    Literal,
     /// `--set-file`: the value is a path; the file's contents become the string.
     File(&'a mut dyn FnMut(&str) -> Result<String>),
 }
@@ -217,6 +220,11 @@ impl Parser<'_> {
         if matches!(self.kind, SetKind::Json) {
             return self.json_value();
         }
+        if matches!(self.kind, SetKind::Literal) {
+            let rest: String = self.chars[self.pos..].iter().collect();
+            self.pos = self.chars.len();
+            return Ok(Value::String(rest));
+        }
         match self.list()? {
             ListValue::List(items) => Ok(Value::Sequence(items)),
             ListValue::End => Ok(Value::String(String::new())),
@@ -254,7 +262,7 @@ impl Parser<'_> {
     fn scalar(&mut self, text: String) -> Result<Value> {
         match &mut self.kind {
             SetKind::Typed => Ok(typed_value(text)),
-            SetKind::String | SetKind::Json => Ok(Value::String(text)),
+            SetKind::String | SetKind::Json | SetKind::Literal => Ok(Value::String(text)),
             SetKind::File(read) => Ok(Value::String(read(&text)?)),
         }
     }
