@@ -5,6 +5,7 @@
 //! `plural`), lists (`until`), and `lookup`, which finds nothing, as in `helm template`.
 //! Values go through JSON to be worked on; key order is kept.
 
+use super::convert::{json, map, strings, text};
 use serde_json::{Map, Value as Json};
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
@@ -26,28 +27,6 @@ pub fn register(tera: &mut Tera) {
     tera.register_function("coalesce", coalesce);
     tera.register_function("until", until);
     tera.register_function("lookup", lookup);
-}
-
-fn json(value: &Value) -> TeraResult<Json> {
-    serde_json::to_value(value).map_err(|e| Error::message(e.to_string()))
-}
-
-fn map(value: &Value, filter: &str) -> TeraResult<Map<String, Json>> {
-    match json(value)? {
-        Json::Object(map) => Ok(map),
-        Json::Null => Ok(Map::new()),
-        _ => Err(Error::message(format!("`{filter}` needs a map"))),
-    }
-}
-
-fn keys(kwargs: &Kwargs, filter: &str) -> TeraResult<Vec<String>> {
-    let list: Value = kwargs.must_get("keys")?;
-    match json(&list)? {
-        Json::Array(items) => {
-            Ok(items.into_iter().map(|k| k.as_str().map_or_else(|| k.to_string(), str::to_string)).collect())
-        }
-        _ => Err(Error::message(format!("`{filter}` needs keys=[...]"))),
-    }
 }
 
 /// Deep merge into `dest`: with `overwrite`, `src` wins; without, `dest` keeps what it has
@@ -81,7 +60,7 @@ fn merge_overwrite(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value
 
 /// `m | omit(keys=["a"])`: the map without those keys.
 fn omit(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    let keys = keys(&kwargs, "omit")?;
+    let keys = strings(&kwargs, "keys")?;
     let mut map = map(value, "omit")?;
     map.retain(|key, _| !keys.contains(key));
     Ok(Value::from_serializable(&map))
@@ -89,7 +68,7 @@ fn omit(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 
 /// `m | pick(keys=["a"])`: the map with only those keys.
 fn pick(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    let keys = keys(&kwargs, "pick")?;
+    let keys = strings(&kwargs, "keys")?;
     let mut map = map(value, "pick")?;
     map.retain(|key, _| keys.contains(key));
     Ok(Value::from_serializable(&map))
@@ -97,7 +76,7 @@ fn pick(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 
 /// `m | dig(path=["a", "b"], default=x)`: the value at the path, or the default.
 fn dig(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    let path = keys_at(&kwargs, "path")?;
+    let path = strings(&kwargs, "path")?;
     let default: Value = kwargs.must_get("default")?;
     let mut current = json(value)?;
     for key in path {
@@ -110,16 +89,6 @@ fn dig(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
         }
     }
     Ok(Value::from_serializable(&current))
-}
-
-fn keys_at(kwargs: &Kwargs, name: &str) -> TeraResult<Vec<String>> {
-    let list: Value = kwargs.must_get(name)?;
-    match json(&list)? {
-        Json::Array(items) => {
-            Ok(items.into_iter().map(|k| k.as_str().map_or_else(|| k.to_string(), str::to_string)).collect())
-        }
-        _ => Err(Error::message(format!("`{name}` must be a list"))),
-    }
 }
 
 /// `m | has_key(key="a")`.
@@ -137,14 +106,6 @@ fn empty(value: &Value, _: Kwargs, _: &State) -> TeraResult<bool> {
 fn ternary(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let pick = if value.is_truthy() { "yes" } else { "no" };
     kwargs.must_get::<Value>(pick)
-}
-
-fn text(value: &Value) -> String {
-    match value.as_str() {
-        Some(s) => s.to_string(),
-        None if value.is_none() || value.is_undefined() => String::new(),
-        None => value.to_string(),
-    }
 }
 
 /// `s | has_prefix(prefix="a")`.
@@ -209,21 +170,13 @@ fn lookup(_: Kwargs, _: &State) -> TeraResult<Value> {
 
 #[cfg(test)]
 mod tests {
-    use tera::{Context, Tera};
-
     fn render(template: &str) -> String {
-        let mut tera = Tera::new();
-        tera.autoescape_on(Vec::<&str>::new());
-        super::register(&mut tera);
-        let values: serde_json::Value = serde_json::json!({
+        let context = serde_json::json!({"v": {
             "a": {"x": 1, "z": {"p": 1}}, "b": {"x": 2, "w": 2, "z": {"p": 9, "q": 2}},
             "m": {"a": 1, "b": 2}, "s": "abmmyz", "e": "", "one": 1
-        });
-        let mut context = Context::new();
-        context.insert("v", &values);
-        tera.render_str(template, &context, false).unwrap_or_else(|e| panic!("{template}: {e}"))
+        }});
+        super::super::convert::render_with(super::register, context, template)
     }
-
     #[test]
     fn maps() {
         assert_eq!(

@@ -3,6 +3,7 @@
 //! `prepend(value=..)`, `concat(with=[..])`, `uniq`, `set_key(key=.., value=..)` (a new map
 //! with one key set: Tera has no computed keys), `unset_key(key=..)`, `deep_copy`.
 
+use super::convert::{arg, list, map};
 use serde_json::Value as Json;
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
@@ -17,22 +18,6 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("set_key", set_key);
     tera.register_filter("unset_key", unset_key);
     tera.register_filter("deep_copy", deep_copy);
-}
-
-fn json(value: &Value) -> TeraResult<Json> {
-    serde_json::to_value(value).map_err(|e| Error::message(e.to_string()))
-}
-
-fn list(value: &Value, filter: &str) -> TeraResult<Vec<Json>> {
-    match json(value)? {
-        Json::Array(items) => Ok(items),
-        Json::Null => Ok(Vec::new()),
-        _ => Err(Error::message(format!("`{filter}` needs a list"))),
-    }
-}
-
-fn arg(kwargs: &Kwargs, name: &str) -> TeraResult<Json> {
-    json(&kwargs.must_get::<Value>(name)?)
 }
 
 fn done(items: Vec<Json>) -> TeraResult<Value> {
@@ -104,14 +89,6 @@ fn uniq(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     done(kept)
 }
 
-fn map(value: &Value, filter: &str) -> TeraResult<serde_json::Map<String, Json>> {
-    match json(value)? {
-        Json::Object(map) => Ok(map),
-        Json::Null => Ok(serde_json::Map::new()),
-        _ => Err(Error::message(format!("`{filter}` needs a map"))),
-    }
-}
-
 /// `m | set_key(key=k, value=v)`: a new map with `k` set (Helm's `set`, without mutation).
 fn set_key(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let mut map = map(value, "set_key")?;
@@ -133,17 +110,10 @@ fn deep_copy(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
 
 #[cfg(test)]
 mod tests {
-    use tera::{Context, Tera};
-
     fn render(template: &str) -> String {
-        let mut tera = Tera::new();
-        super::register(&mut tera);
-        let mut context = Context::new();
-        context.insert("l", &serde_json::json!([1, "", 0, 2, 2, null, [], "a"]));
-        context.insert("m", &serde_json::json!({"a": 1, "b": 2}));
-        tera.render_str(template, &context, false).unwrap_or_else(|e| panic!("{template}: {e}"))
+        let context = serde_json::json!({"l": [1, "", 0, 2, 2, null, [], "a"], "m": {"a": 1, "b": 2}});
+        super::super::convert::render_with(super::register, context, template)
     }
-
     #[test]
     fn lists() {
         assert_eq!(render("{{ l | compact | join(sep=',') }}"), "1,2,2,a");

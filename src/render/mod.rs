@@ -7,6 +7,7 @@
 //! can also include the partials of their library-type subcharts.
 
 mod context;
+mod convert;
 mod filters;
 mod helpers;
 mod lists;

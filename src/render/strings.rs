@@ -3,6 +3,7 @@
 //! `printf(format=.., args=[..])` for the verbs charts use (`%s %d %v %q %f`, widths and
 //! zero padding such as `%05d`, `%%`).
 
+use super::convert::text;
 use sha1::Digest as _;
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
@@ -14,14 +15,6 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("sha1sum", sha1sum);
     tera.register_filter("to_string", to_string);
     tera.register_function("printf", printf);
-}
-
-fn text(value: &Value) -> String {
-    match value.as_str() {
-        Some(s) => s.to_string(),
-        None if value.is_none() || value.is_undefined() => String::new(),
-        None => value.to_string(),
-    }
 }
 
 /// Words of an identifier: split at `_`, `-`, spaces, and before an upper-case letter
@@ -162,14 +155,9 @@ fn printf(kwargs: Kwargs, _: &State) -> TeraResult<String> {
 
 #[cfg(test)]
 mod tests {
-    use tera::{Context, Tera};
-
     fn render(template: &str) -> String {
-        let mut tera = Tera::new();
-        super::register(&mut tera);
-        tera.render_str(template, &Context::new(), false).unwrap_or_else(|e| panic!("{template}: {e}"))
+        super::super::convert::render_with(super::register, serde_json::json!({}), template)
     }
-
     #[test]
     fn cases_and_substrings() {
         assert_eq!(

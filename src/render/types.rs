@@ -100,16 +100,10 @@ fn lenient_version(text: &str) -> TeraResult<semver::Version> {
 
 #[cfg(test)]
 mod tests {
-    use tera::{Context, Tera};
-
     fn render(template: &str) -> String {
-        let mut tera = Tera::new();
-        super::register(&mut tera);
-        let mut context = Context::new();
-        context.insert("v", &serde_json::json!({"m": {}, "l": [], "s": "a", "f": 1.5, "i": 2, "b": true}));
-        tera.render_str(template, &context, false).unwrap_or_else(|e| panic!("{template}: {e}"))
+        let context = serde_json::json!({"v": {"m": {}, "l": [], "s": "a", "f": 1.5, "i": 2, "b": true}});
+        super::super::convert::render_with(super::register, context, template)
     }
-
     #[test]
     fn kinds() {
         assert_eq!(
