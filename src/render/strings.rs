@@ -1,5 +1,6 @@
 //! Sprig's string helpers with Helm's meaning, as filters: `snakecase`, `camelcase`,
-//! `kebabcase`, `substr(start=.., end=..)`, `sha1sum`, `to_string`, and the function
+//! `kebabcase`, `substr(start=.., end=..)`, `sha1sum`, `adler32sum`, `to_string`,
+//! `split_list(sep=..)`, the number casts `to_int`, `int64` and `float64`, and the function
 //! `printf(format=.., args=[..])` for the verbs charts use (`%s %d %v %q %f`, widths and
 //! zero padding such as `%05d`, `%%`).
 
@@ -14,6 +15,18 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("substr", substr);
     tera.register_filter("sha1sum", sha1sum);
     tera.register_filter("to_string", to_string);
+    tera.register_filter("adler32sum", adler32sum);
+    tera.register_filter("split_list", split_list);
+    tera.register_filter("to_int", to_int);
+    tera.register_filter("int64", to_int);
+    tera.register_filter("float64", float64);
+    for refused in ["gen_ca", "gen_self_signed_cert", "gen_signed_cert", "gen_private_key"] {
+        tera.register_function(refused, move |_: Kwargs, _: &State| -> TeraResult<String> {
+            Err(Error::message(format!(
+                "{refused}: a key or certificate made during a render is in every copy of the render (git, CI logs, diffs), so it is not secret; create it outside the chart (cert-manager, a sealed or external Secret) and reference it"
+            )))
+        });
+    }
     tera.register_function("printf", printf);
 }
 
@@ -83,6 +96,49 @@ fn substr(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 fn sha1sum(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
     let digest = sha1::Sha1::digest(text(value).as_bytes());
     Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// `s | adler32sum`: Helm's `adler32sum`, in decimal.
+fn adler32sum(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    Ok(adler2::adler32_slice(text(value).as_bytes()).to_string())
+}
+
+/// `s | split_list(sep=",")`: Helm's `splitList "," s`.
+fn split_list(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let sep: &str = kwargs.must_get("sep")?;
+    let s = text(value);
+    let parts: Vec<&str> =
+        if sep.is_empty() { s.split_terminator("").skip(1).collect() } else { s.split(sep).collect() };
+    Ok(Value::from_serializable(&parts))
+}
+
+/// `x | to_int` (also `int64`): Helm's `int`: a float is truncated toward zero, a
+/// string parsed (0 when it is not a number), a boolean 1 or 0.
+fn to_int(value: &Value, _: Kwargs, _: &State) -> TeraResult<i64> {
+    let json = super::convert::json(value)?;
+    Ok(match json {
+        serde_json::Value::Number(n) => {
+            n.as_i64().unwrap_or_else(|| n.as_f64().map_or(0, |f| f.trunc() as i64))
+        }
+        serde_json::Value::String(s) => s
+            .trim()
+            .parse::<i64>()
+            .or_else(|_| s.trim().parse::<f64>().map(|f| f.trunc() as i64))
+            .unwrap_or(0),
+        serde_json::Value::Bool(b) => i64::from(b),
+        _ => 0,
+    })
+}
+
+/// `x | float64`: Helm's `float64` (0 when it is not a number).
+fn float64(value: &Value, _: Kwargs, _: &State) -> TeraResult<f64> {
+    let json = super::convert::json(value)?;
+    Ok(match json {
+        serde_json::Value::Number(n) => n.as_f64().unwrap_or(0.0),
+        serde_json::Value::String(s) => s.trim().parse::<f64>().unwrap_or(0.0),
+        serde_json::Value::Bool(b) => f64::from(u8::from(b)),
+        _ => 0.0,
+    })
 }
 
 /// `x | to_string`.
@@ -173,6 +229,22 @@ mod tests {
             "el|he|llo"
         );
         assert_eq!(render("{{ 'abc' | sha1sum }}"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    }
+
+    #[test]
+    fn numbers_lists_checksums_and_refusals() {
+        assert_eq!(
+            render(
+                "{{ 3.9 | to_int }} {{ -3.9 | int64 }} {{ '42' | to_int }} {{ 'x' | to_int }} {{ '1.5' | float64 }}"
+            ),
+            "3 -3 42 0 1.5"
+        );
+        assert_eq!(render("{{ 'a,b,,c' | split_list(sep=',') | length }}"), "4");
+        assert_eq!(render("{{ 'abc' | adler32sum }}"), "38600999");
+        let mut tera = tera::Tera::new();
+        super::register(&mut tera);
+        let err = tera.render_str("{{ gen_ca() }}", &tera::Context::new(), false).unwrap_err();
+        assert!(format!("{err:?}").contains("so it is not secret"), "{err:?}");
     }
 
     #[test]
