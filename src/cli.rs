@@ -100,6 +100,12 @@ pub enum ShowCommand {
         /// The chart directory or .tgz archive (default: the chart named in rudder.yaml).
         chart: Option<PathBuf>,
     },
+    /// Print the chart's README (README.md, README.txt or README, any case), as helm show readme.
+    #[command(after_help = "Example:\n  rudder show readme charts/redis")]
+    Readme {
+        /// The chart directory or .tgz archive (default: the chart named in rudder.yaml).
+        chart: Option<PathBuf>,
+    },
     /// Print the chart's values.yaml as written.
     #[command(after_help = "Example:\n  rudder show values charts/redis")]
     Values {

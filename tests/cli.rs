@@ -92,3 +92,16 @@ fn diff_takes_render_positionals() {
     );
     assert_eq!(changed.code, 2, "{}{}", changed.stdout, changed.stderr);
 }
+
+#[test]
+fn show_readme_prints_what_helm_show_readme_prints() {
+    // .ci/helm-interop.sh checks that helm prints README.md and a line break.
+    let repo = crate::harness::repo();
+    for chart in ["journal", "redis"] {
+        let out = crate::harness::ok(&repo, &["show", "readme", &format!("charts/{chart}")]);
+        let readme = std::fs::read_to_string(repo.join(format!("charts/{chart}/README.md"))).unwrap();
+        assert_eq!(out, format!("{readme}\n"), "{chart}");
+    }
+    let err = crate::harness::fails(&crate::harness::fixture("plain"), &["show", "readme", "."]);
+    assert_eq!(err, "error: .: the chart has no README\n");
+}

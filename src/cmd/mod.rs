@@ -209,12 +209,27 @@ fn values(args: ValuesArgs) -> Result<()> {
 }
 
 fn show(what: ShowCommand) -> Result<()> {
-    let (chart, part): (Option<PathBuf>, fn(&Chart) -> &str) = match what {
-        ShowCommand::Chart { chart } => (chart, |c| &c.chart_yaml),
-        ShowCommand::Values { chart } => (chart, |c| &c.values_yaml),
+    let (chart, part): (Option<PathBuf>, fn(&Chart) -> Result<String>) = match what {
+        ShowCommand::Chart { chart } => (chart, |c| Ok(c.chart_yaml.clone())),
+        ShowCommand::Values { chart } => (chart, |c| Ok(c.values_yaml.clone())),
+        ShowCommand::Readme { chart } => (chart, readme),
     };
     let workspace = open(Choices { chart, ..Choices::default() })?;
-    print(part(&workspace.chart))
+    print(&part(&workspace.chart)?)
+}
+
+/// The chart's README, found as helm finds it: `README.md`, `README.txt` or `README`, in
+/// any case.
+fn readme(chart: &Chart) -> Result<String> {
+    let found = chart.files.iter().find(|(path, _)| {
+        let lower = path.to_ascii_lowercase();
+        ["readme.md", "readme.txt", "readme"].contains(&lower.as_str())
+    });
+    match found {
+        // helm prints the README and a line break after it.
+        Some((_, bytes)) => Ok(format!("{}\n", String::from_utf8_lossy(bytes))),
+        None => anyhow::bail!("{}: the chart has no README", chart.dir.display()),
+    }
 }
 
 /// One line on stdout; a closed pipe is an error that `main` turns into a quiet exit
