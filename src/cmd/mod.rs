@@ -208,8 +208,11 @@ fn values(args: ValuesArgs) -> Result<()> {
     print(&rudder::yaml::to_string(&serde_yaml::Value::Mapping(release.values.root)))
 }
 
+/// What `show` prints of a chart.
+type ShowPart = fn(&Chart) -> Result<String>;
+
 fn show(what: ShowCommand) -> Result<()> {
-    let (chart, part): (Option<PathBuf>, fn(&Chart) -> Result<String>) = match what {
+    let (chart, part): (Option<PathBuf>, ShowPart) = match what {
         ShowCommand::Chart { chart } => (chart, |c| Ok(c.chart_yaml.clone())),
         ShowCommand::Values { chart } => (chart, |c| Ok(c.values_yaml.clone())),
         ShowCommand::Readme { chart } => (chart, readme),
