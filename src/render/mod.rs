@@ -8,6 +8,7 @@
 
 mod context;
 mod convert;
+mod credentials;
 mod filters;
 mod helpers;
 mod lists;
@@ -140,6 +141,7 @@ fn register_all(tera: &mut Tera, files: crate::chart::Files) {
     helpers::register(tera);
     lists::register(tera);
     strings::register(tera);
+    credentials::register(tera);
     types::register(tera);
 }
 
