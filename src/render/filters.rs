@@ -28,7 +28,11 @@ pub fn register(tera: &mut Tera, files: Files) {
     tera.register_function("fail", fail);
     let for_file = files.clone();
     tera.register_function("file", move |kwargs: Kwargs, _: &State| file(&for_file, &kwargs));
+    let for_lines = files.clone();
+    tera.register_function("file_lines", move |kwargs: Kwargs, _: &State| file_lines(&for_lines, &kwargs));
     tera.register_function("files", move |kwargs: Kwargs, _: &State| glob(&files, &kwargs));
+    tera.register_filter("as_config", as_config);
+    tera.register_filter("as_secrets", as_secrets);
 }
 
 fn message(error: impl std::fmt::Display) -> Error {
@@ -179,6 +183,55 @@ fn file(files: &Files, kwargs: &Kwargs) -> TeraResult<String> {
         message(format!("file {path:?} is not in the chart (templates, values and Chart.yaml are not files)"))
     })?;
     String::from_utf8(bytes.clone()).map_err(|_| message(format!("file {path:?} is not UTF-8 text")))
+}
+
+/// `file_lines(path="hosts.txt")`: a chart file's lines, as Helm's `.Files.Lines`: one
+/// trailing newline dropped, then split on `\n`; a missing file gives no lines.
+fn file_lines(files: &Files, kwargs: &Kwargs) -> TeraResult<Vec<String>> {
+    let path = kwargs.must_get::<&str>("path")?;
+    let Some(bytes) = files.get(path.trim_start_matches("./")) else {
+        return Ok(Vec::new());
+    };
+    let text = std::str::from_utf8(bytes).map_err(|_| message(format!("file {path:?} is not UTF-8 text")))?;
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(text.strip_suffix('\n').unwrap_or(text).split('\n').map(str::to_string).collect())
+}
+
+/// `files(glob="conf/*") | as_config`: the files as a ConfigMap's `data`, as Helm's
+/// `.Files.Glob ... | .AsConfig`: keyed by base name, sorted, block YAML, no trailing
+/// newline. Two files with one base name are refused (Helm keeps one at random).
+fn as_config(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    by_base_name(value, "as_config", |text| text.to_string())
+}
+
+/// `files(glob="certs/*") | as_secrets`: as `as_config`, each file's text base64-encoded,
+/// as Helm's `.AsSecrets`, for a Secret's `data`.
+fn as_secrets(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    by_base_name(value, "as_secrets", |text| base64::engine::general_purpose::STANDARD.encode(text))
+}
+
+fn by_base_name(value: &Value, filter: &str, encode: impl Fn(&str) -> String) -> TeraResult<String> {
+    let Some(map) = value.as_map() else {
+        return Err(message(format!("`{filter}` takes the map `files(glob=...)` returns")));
+    };
+    let mut by_name = std::collections::BTreeMap::new();
+    for (path, text) in map.iter() {
+        let path = path.to_string();
+        let Some(text) = text.as_str() else {
+            return Err(message(format!("`{filter}`: {path:?} is not a file's text")));
+        };
+        let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+        if by_name.insert(name.clone(), encode(text)).is_some() {
+            return Err(message(format!("`{filter}`: two files are named {name:?}; glob one directory")));
+        }
+    }
+    let mapping: serde_yaml::Mapping =
+        by_name.into_iter().map(|(k, v)| (serde_yaml::Value::from(k), serde_yaml::Value::from(v))).collect();
+    let mut text = crate::yaml::to_string(&serde_yaml::Value::Mapping(mapping));
+    text.truncate(text.trim_end_matches('\n').len());
+    Ok(text)
 }
 
 /// `files(glob="config/*")`: a map of matching paths to their text, sorted by path.

@@ -10,6 +10,7 @@ fn tera() -> Tera {
     files.insert("config/a.conf".to_string(), b"a=1\n".to_vec());
     files.insert("config/b.conf".to_string(), b"b=2\n".to_vec());
     files.insert("config/deep/c.conf".to_string(), b"c=3\n".to_vec());
+    files.insert("other/a.conf".to_string(), b"other\n".to_vec());
     files.insert("bin.dat".to_string(), vec![0xff, 0xfe]);
     let mut tera = Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
@@ -128,6 +129,25 @@ fn files_globs_in_path_order() {
         "config/a.conf=a=1\nconfig/b.conf=b=2\n"
     );
     assert_eq!(ok("{{ files(glob='config/**') | length }}", "{}"), "3");
+}
+
+#[test]
+fn file_lines_drops_one_trailing_newline() {
+    assert_eq!(ok("{{ file_lines(path='config/a.conf') | to_json }}", "{}"), "[\"a=1\"]");
+    assert_eq!(ok("{{ file_lines(path='missing') | length }}", "{}"), "0");
+    assert!(render("{{ file_lines(path='bin.dat') }}", "{}").unwrap_err().contains("not UTF-8"));
+}
+
+#[test]
+fn as_config_and_as_secrets_key_by_base_name() {
+    assert_eq!(ok("{{ files(glob='config/*') | as_config }}", "{}"), "a.conf: |\n  a=1\nb.conf: |\n  b=2");
+    assert_eq!(ok("{{ files(glob='config/*') | as_secrets }}", "{}"), "a.conf: YT0xCg==\nb.conf: Yj0yCg==");
+    assert_eq!(ok("{{ files(glob='none/*') | as_config }}", "{}"), "{}");
+    assert!(render("{{ files(glob='config/**') | as_config }}", "{}").is_ok(), "distinct base names");
+    let clash = render("{{ files(glob='**/a.conf') | as_config }}", "{}").unwrap_err();
+    assert!(clash.contains("two files are named \"a.conf\""), "{clash}");
+    assert!(render("{{ v | as_config }}", "{x: [1]}").unwrap_err().contains("not a file"));
+    assert!(render("{{ v.x | as_secrets }}", "{x: 1}").unwrap_err().contains("takes the map"));
 }
 
 #[test]
