@@ -125,3 +125,31 @@ fn release_service_can_be_set_and_notes_are_never_compiled() {
     std::fs::write(dir.path().join("rudder.yaml"), "chart: c\nreleaseService: Helm\n").unwrap();
     assert!(crate::harness::ok(dir.path(), &["render"]).ends_with("managed-by: Helm\n"));
 }
+
+#[test]
+fn random_values_are_fixed_per_release_template_and_call_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    for name in ["a", "b"] {
+        std::fs::write(
+            chart.join(format!("templates/{name}.yaml")),
+            format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  one: {{{{ rand_alpha_num(count=12) }}}}\n  two: {{{{ rand_alpha_num(count=12) }}}}\n  id: {{{{ uuidv4() }}}}\n"),
+        )
+        .unwrap();
+    }
+    let render = |release: &str| crate::harness::ok(dir.path(), &["render", release, "c"]);
+    let first = render("r1");
+    let values: Vec<&str> = first
+        .lines()
+        .filter_map(|l| l.strip_prefix("  one: ").or(l.strip_prefix("  two: ")).or(l.strip_prefix("  id: ")))
+        .collect();
+    assert_eq!(values.len(), 6, "{first}");
+    let mut distinct = values.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 6, "every call site its own value: {first}");
+    assert_eq!(render("r1"), first, "the same release renders the same values");
+    assert_ne!(render("r2"), first, "another release, other values");
+}

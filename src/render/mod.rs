@@ -12,6 +12,7 @@ mod credentials;
 mod filters;
 mod helpers;
 mod lists;
+mod random;
 mod strings;
 mod tpl;
 mod types;
@@ -142,6 +143,7 @@ fn register_all(tera: &mut Tera, files: crate::chart::Files) {
     lists::register(tera);
     strings::register(tera);
     credentials::register(tera);
+    random::register(tera);
     types::register(tera);
 }
 
@@ -165,6 +167,7 @@ fn render_one(
     let mut out =
         Budgeted { bytes: Vec::new(), left: crate::limits::TEMPLATE_OUTPUT.get_usize(), total, over: None };
     in_flight(&name, true);
+    random::begin_template();
     let rendered = tera.render_to(&name, &context, &mut out);
     in_flight(&name, false);
     if let Err(e) = rendered {
