@@ -1,6 +1,6 @@
 //! Sprig's string helpers with Helm's meaning, as filters: `snakecase`, `camelcase`,
 //! `kebabcase`, `substr(start=.., end=..)`, `sha1sum`, `adler32sum`, `to_string`,
-//! `split_list(sep=..)`, the number casts `to_int`, `int64` and `float64`, and the function
+//! `split_list(sep=..)`, `wrap(width=..)`, the number casts `to_int`, `int64` and `float64`, and the function
 //! `printf(format=.., args=[..])` for the verbs charts use (`%s %d %v %q %f`, widths and
 //! zero padding such as `%05d`, `%%`).
 
@@ -20,6 +20,7 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("to_int", to_int);
     tera.register_filter("int64", to_int);
     tera.register_filter("float64", float64);
+    tera.register_filter("wrap", wrap);
     for refused in ["gen_ca", "gen_self_signed_cert", "gen_signed_cert", "gen_private_key"] {
         tera.register_function(refused, move |_: Kwargs, _: &State| -> TeraResult<String> {
             Err(Error::message(format!(
@@ -90,6 +91,38 @@ fn substr(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let end = if end < 0 || end > len { len as usize } else { end as usize };
     let bytes = s.as_bytes().get(start..end.max(start)).unwrap_or_default();
     Ok(String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// `s | wrap(width=80)`: Sprig's `wrap 80 s` (Apache WordUtils' wrap as goutils ports it):
+/// lines broken at the last space within `width` bytes, a space that starts a line
+/// dropped, a word longer than `width` kept whole.
+fn wrap(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let s = text(value);
+    let width = kwargs.must_get::<i64>("width")?.max(1) as usize;
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / width + 1);
+    let mut offset = 0;
+    while bytes.len() - offset > width {
+        if bytes[offset] == b' ' {
+            offset += 1;
+            continue;
+        }
+        let within = &bytes[offset..offset + width + 1];
+        let next_line = match within.iter().rposition(|&b| b == b' ') {
+            Some(space) => Some(offset + space),
+            None => {
+                bytes[offset + width..].iter().position(|&b| b == b' ').map(|space| offset + width + space)
+            }
+        };
+        let Some(space) = next_line else {
+            break;
+        };
+        out.extend_from_slice(&bytes[offset..space]);
+        out.push(b'\n');
+        offset = space + 1;
+    }
+    out.extend_from_slice(&bytes[offset..]);
+    String::from_utf8(out).map_err(|_| Error::message("`wrap` split a character"))
 }
 
 /// `s | sha1sum`: lower-case hex SHA-1.
@@ -229,6 +262,14 @@ mod tests {
             "el|he|llo"
         );
         assert_eq!(render("{{ 'abc' | sha1sum }}"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_keeps_long_words() {
+        assert_eq!(render("{{ 'the quick brown fox' | wrap(width=10) }}"), "the quick\nbrown fox");
+        assert_eq!(render("{{ '  averyverylongword here' | wrap(width=5) }}"), "averyverylongword\nhere");
+        assert_eq!(render("{{ 'ab cd' | wrap(width=0) }}"), "ab\ncd");
+        assert_eq!(render("{{ 'ünï cödé' | wrap(width=5) }}"), "ünï\ncödé");
     }
 
     #[test]
