@@ -2,6 +2,7 @@
 # Helm interoperability of rudder's archives and index, with the real helm v4 (installed
 # by .ci/install-helm.sh): packages the journal charts, then checks that
 #   - `helm show chart|values|readme` read every archive (values and readme byte for byte);
+#   - tests/fixtures/crds/helm-show-*.txt are what `helm show crds|all` print;
 #   - `helm repo add` + `helm search repo` + `helm pull` work against `rudder repo index`
 #     served over HTTP, and the pulled archive is the one rudder wrote.
 set -euo pipefail
@@ -28,6 +29,13 @@ for chart in "${charts[@]}"; do
     || { echo "helm show readme $chart differs from README.md" >&2; exit 1; }
   echo "helm show chart|values|readme: $chart ok"
 done
+
+# The show crds/all fixtures are helm's own output.
+for what in crds all; do
+  cmp <("$helm" show "$what" tests/fixtures/crds/chart) "tests/fixtures/crds/helm-show-$what.txt" \
+    || { echo "helm show $what differs from tests/fixtures/crds/helm-show-$what.txt" >&2; exit 1; }
+done
+echo "helm show crds|all: fixtures ok"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$rudder" repo index "$work/repo" --url "http://127.0.0.1:$port" >/dev/null

@@ -106,6 +106,18 @@ pub enum ShowCommand {
         /// The chart directory or .tgz archive (default: the chart named in rudder.yaml).
         chart: Option<PathBuf>,
     },
+    /// Print the CustomResourceDefinitions under crds/ of the chart and its subcharts, as helm show crds.
+    #[command(after_help = "Example:\n  rudder show crds charts/operator")]
+    Crds {
+        /// The chart directory or .tgz archive (default: the chart named in rudder.yaml).
+        chart: Option<PathBuf>,
+    },
+    /// Print Chart.yaml, values.yaml, the README and the CRDs, separated by `---`, as helm show all.
+    #[command(after_help = "Example:\n  rudder show all charts/redis")]
+    All {
+        /// The chart directory or .tgz archive (default: the chart named in rudder.yaml).
+        chart: Option<PathBuf>,
+    },
     /// Print the chart's values.yaml as written.
     #[command(after_help = "Example:\n  rudder show values charts/redis")]
     Values {

@@ -105,3 +105,16 @@ fn show_readme_prints_what_helm_show_readme_prints() {
     let err = crate::harness::fails(&crate::harness::fixture("plain"), &["show", "readme", "."]);
     assert_eq!(err, "error: .: the chart has no README\n");
 }
+
+#[test]
+fn show_crds_and_show_all_print_what_helm_prints() {
+    // The expected files are helm's own output (.ci/helm-interop.sh checks they still are):
+    // crds/ files of the chart then its subchart, `.yaml`/`.yml`/`.json` in any case,
+    // a `---` line before each that lacks one.
+    let fixtures = crate::harness::fixture("crds");
+    for what in ["crds", "all"] {
+        let out = crate::harness::ok(&fixtures, &["show", what, "chart"]);
+        let helm = std::fs::read_to_string(fixtures.join(format!("helm-show-{what}.txt"))).unwrap();
+        assert_eq!(out, helm, "show {what}");
+    }
+}

@@ -134,4 +134,27 @@ impl Chart {
     pub fn name(&self) -> &str {
         &self.meta.name
     }
+
+    /// The CustomResourceDefinition files of the chart and its subcharts, as Helm's
+    /// `CRDObjects`: every `crds/` file ending in `.yaml`, `.yml` or `.json` (any case),
+    /// the chart's own sorted by path, then each subchart's in subchart order; each with
+    /// its path as `<chart>/crds/x.yaml` (`<chart>/charts/<sub>/crds/...` for a subchart).
+    pub fn crds(&self) -> Vec<(String, &[u8])> {
+        let mut found = Vec::new();
+        self.collect_crds(self.name(), &mut found);
+        found
+    }
+
+    fn collect_crds<'c>(&'c self, base: &str, found: &mut Vec<(String, &'c [u8])>) {
+        for (path, bytes) in self.files.iter() {
+            let lower = path.to_ascii_lowercase();
+            let manifest = [".yaml", ".yml", ".json"].iter().any(|ext| lower.ends_with(ext));
+            if path.starts_with("crds/") && manifest {
+                found.push((format!("{base}/{path}"), bytes.as_slice()));
+            }
+        }
+        for sub in &self.subcharts {
+            sub.chart.collect_crds(&format!("{base}/charts/{}", sub.chart.name()), found);
+        }
+    }
 }

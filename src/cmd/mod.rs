@@ -216,9 +216,37 @@ fn show(what: ShowCommand) -> Result<()> {
         ShowCommand::Chart { chart } => (chart, |c| Ok(c.chart_yaml.clone())),
         ShowCommand::Values { chart } => (chart, |c| Ok(c.values_yaml.clone())),
         ShowCommand::Readme { chart } => (chart, readme),
+        ShowCommand::Crds { chart } => (chart, |c| Ok(crds(c))),
+        ShowCommand::All { chart } => (chart, all),
     };
     let workspace = open(Choices { chart, ..Choices::default() })?;
     print(&part(&workspace.chart)?)
+}
+
+/// The CRD files as `helm show crds` prints them: each after a `---` line unless it starts
+/// with `---`, then a line break.
+fn crds(chart: &Chart) -> String {
+    let mut out = String::new();
+    for (_, bytes) in chart.crds() {
+        if !bytes.starts_with(b"---") {
+            out.push_str("---\n");
+        }
+        out.push_str(&String::from_utf8_lossy(bytes));
+        out.push('\n');
+    }
+    out
+}
+
+/// `helm show all`: Chart.yaml, `---`, values.yaml, then `---` and the README when there
+/// is one, then the CRDs. Chart.yaml is printed as written, as `show chart` prints it.
+fn all(chart: &Chart) -> Result<String> {
+    let mut out = format!("{}\n---\n{}\n", chart.chart_yaml, chart.values_yaml);
+    if let Ok(readme) = readme(chart) {
+        out.push_str("---\n");
+        out.push_str(&readme);
+    }
+    out.push_str(&crds(chart));
+    Ok(out)
 }
 
 /// The chart's README, found as helm finds it: `README.md`, `README.txt` or `README`, in
