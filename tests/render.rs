@@ -76,10 +76,7 @@ fn set_file_and_stdin_values_reach_templates() {
 
 #[test]
 fn tpl_renders_a_value_as_a_template_of_the_chart_one_level_deep() {
-    let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("c");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    let (dir, chart) = scratch_chart();
     std::fs::write(
         chart.join("values.yaml"),
         "host: \"{{ Release.Name }}.{{ Values.domain }}\"\ndomain: example.com\nnested: \"{{ tpl(template='x') }}\"\n",
@@ -107,10 +104,7 @@ fn tpl_renders_a_value_as_a_template_of_the_chart_one_level_deep() {
 
 #[test]
 fn release_service_can_be_set_and_notes_are_never_compiled() {
-    let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("c");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    let (dir, chart) = scratch_chart();
     std::fs::write(
         chart.join("templates/cm.yaml"),
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    app.kubernetes.io/managed-by: {{ Release.Service }}\n",
@@ -128,10 +122,7 @@ fn release_service_can_be_set_and_notes_are_never_compiled() {
 
 #[test]
 fn random_values_are_fixed_per_release_template_and_call_site() {
-    let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("c");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    let (dir, chart) = scratch_chart();
     for name in ["a", "b"] {
         std::fs::write(
             chart.join(format!("templates/{name}.yaml")),
@@ -152,4 +143,13 @@ fn random_values_are_fixed_per_release_template_and_call_site() {
     assert_eq!(distinct.len(), 6, "every call site its own value: {first}");
     assert_eq!(render("r1"), first, "the same release renders the same values");
     assert_ne!(render("r2"), first, "another release, other values");
+}
+
+/// An empty chart `c` (Chart.yaml, `templates/`) in a new directory.
+fn scratch_chart() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    (dir, chart)
 }

@@ -1,8 +1,9 @@
 //! What the helper filters share: a Tera value as JSON to work on, as text, as a map or
-//! a list, and (for tests) a Tera instance with one helper module registered.
+//! a list, a text of the render context, and (for tests) a Tera instance with one helper
+//! module registered.
 
 use serde_json::{Map, Value as Json};
-use tera::{Error, Kwargs, TeraResult, Value};
+use tera::{Error, Kwargs, State, TeraResult, Value};
 
 /// The value as JSON (key order kept).
 pub fn json(value: &Value) -> TeraResult<Json> {
@@ -34,6 +35,13 @@ pub fn list(value: &Value, filter: &str) -> TeraResult<Vec<Json>> {
         Json::Null => Ok(Vec::new()),
         _ => Err(Error::message(format!("`{filter}` needs a list"))),
     }
+}
+
+/// The text at `object.field` of the render context (`Release.Name`), empty when absent.
+pub fn context_text(state: &State, object: &str, field: &str) -> TeraResult<String> {
+    let value: Option<Value> = state.get(object)?;
+    let json = value.map(|v| json(&v)).transpose()?.unwrap_or_default();
+    Ok(json.get(field).and_then(Json::as_str).unwrap_or_default().to_string())
 }
 
 /// The keyword argument `name` as JSON.

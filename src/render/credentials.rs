@@ -17,11 +17,9 @@ fn htpasswd(kwargs: Kwargs, state: &State) -> TeraResult<String> {
     if user.contains(':') {
         return Err(Error::message("htpasswd: the user name cannot contain ':'"));
     }
-    let release: Option<tera::Value> = state.get("Release")?;
-    let release = release.map(|r| super::convert::json(&r)).transpose()?.unwrap_or_default();
-    let field = |name: &str| release.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let release = |field: &str| super::convert::context_text(state, "Release", field);
     let mut digest = sha2::Sha256::new();
-    for part in [user, password, &field("Name"), &field("Namespace")] {
+    for part in [user, password, &release("Name")?, &release("Namespace")?] {
         digest.update((part.len() as u64).to_be_bytes());
         digest.update(part.as_bytes());
     }

@@ -13,22 +13,23 @@ use tera::{Error, Kwargs, State, Tera, TeraResult};
 const ALPHA: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const ALPHA_NUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const NUMERIC: &[u8] = b"0123456789";
+/// Printable ASCII, space to `~`, as Sprig's `randAscii` draws.
+const PRINTABLE: &[u8] =
+    b" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
 
 pub fn register(tera: &mut Tera) {
-    for (name, alphabet) in [
+    let functions = [
         ("rand_alpha_num", ALPHA_NUM),
         ("rand_alphanumeric", ALPHA_NUM),
         ("rand_alpha", ALPHA),
         ("rand_numeric", NUMERIC),
-    ] {
+        ("rand_ascii", PRINTABLE),
+    ];
+    for (name, alphabet) in functions {
         tera.register_function(name, move |kwargs: Kwargs, state: &State| {
             random_text(name, alphabet, &kwargs, state)
         });
     }
-    tera.register_function("rand_ascii", |kwargs: Kwargs, state: &State| {
-        let printable: Vec<u8> = (b' '..=b'~').collect();
-        random_text("rand_ascii", &printable, &kwargs, state)
-    });
     tera.register_function("uuidv4", |_: Kwargs, state: &State| uuidv4(state));
 }
 
@@ -49,11 +50,7 @@ fn stream(function: &str, state: &State) -> TeraResult<Stream> {
         calls.set(n + 1);
         n
     });
-    let field = |object: &str, name: &str| -> TeraResult<String> {
-        let value: Option<tera::Value> = state.get(object)?;
-        let json = value.map(|v| super::convert::json(&v)).transpose()?.unwrap_or_default();
-        Ok(json.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_string())
-    };
+    let field = |object: &str, name: &str| super::convert::context_text(state, object, name);
     let mut seed = sha2::Sha256::new();
     let ordinal = ordinal.to_string();
     let parts =
@@ -152,6 +149,7 @@ mod tests {
         assert_eq!(parts[2].len(), 200);
         assert!(parts[2].chars().all(|c| (' '..='~').contains(&c)), "{}", parts[2]);
         assert_eq!(render("r", "{{ rand_alphanumeric(count=0) }}"), "");
+        assert_eq!(super::PRINTABLE, (b' '..=b'~').collect::<Vec<u8>>());
     }
 
     #[test]
