@@ -82,6 +82,17 @@ fn a_condition_path_with_spaces_is_kept_as_helm_keeps_it_and_warned_about() {
 }
 
 #[test]
+fn a_missing_import_values_table_is_skipped_with_a_warning_as_helm_warns() {
+    // helm v4.1.4 logs: level=WARN msg="ImportValues missing table from chart" chart=db
+    let out = run(&fixture("helm-values/import-values"), &["values", "chart"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "warning: chart/Chart.yaml: import-values of dependency \"db\": \"missing.table\" is not a table in its values, nothing imported\n"
+    );
+}
+
+#[test]
 fn duplicate_keys_in_a_values_file_are_refused_where_they_repeat() {
     // Helm keeps the last; rudder refuses (docs/values.md, deliberate differences).
     let dir = tempfile::tempdir().unwrap();

@@ -339,6 +339,7 @@ fn resolve_subcharts(
             condition: dep.condition.clone(),
             tags: dep.tags.clone(),
             listed: true,
+            imports: dep.import_rules(),
             entry,
         });
     }
@@ -348,6 +349,7 @@ fn resolve_subcharts(
         condition: None,
         tags: Vec::new(),
         listed: false,
+        imports: Vec::new(),
         entry: Some(entry),
     }));
     Ok(subcharts)

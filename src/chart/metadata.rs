@@ -67,9 +67,47 @@ pub struct Dependency {
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
+    /// `import-values`: strings (`data` imports the child's `exports.data` into the
+    /// parent's root) or `{child, parent}` maps, as written.
+    #[serde(default, rename = "import-values", skip_serializing_if = "Vec::is_empty")]
+    pub import_values: Vec<serde_yaml::Value>,
+}
+
+/// One `import-values` rule, as Helm normalises it: the child's table at `child` (a
+/// dotted path under the subchart's values) goes to `parent` (a dotted path, `.` for the
+/// parent's root).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportValue {
+    pub child: String,
+    pub parent: String,
 }
 
 impl Dependency {
+    /// The `import-values` rules in order: a string `x` is `{child: exports.x, parent: .}`;
+    /// a map's `child` and `parent` are read as text (a missing one as Go prints nil);
+    /// any other entry is ignored, as Helm ignores it.
+    pub fn import_rules(&self) -> Vec<ImportValue> {
+        let text = |value: Option<&serde_yaml::Value>| match value {
+            None | Some(serde_yaml::Value::Null) => "<nil>".to_string(),
+            Some(serde_yaml::Value::String(text)) => text.clone(),
+            Some(serde_yaml::Value::Number(number)) => number.to_string(),
+            Some(serde_yaml::Value::Bool(flag)) => flag.to_string(),
+            Some(_) => String::new(),
+        };
+        self.import_values
+            .iter()
+            .filter_map(|rule| match rule {
+                serde_yaml::Value::String(name) => {
+                    Some(ImportValue { child: format!("exports.{name}"), parent: ".".into() })
+                }
+                serde_yaml::Value::Mapping(map) => {
+                    Some(ImportValue { child: text(map.get("child")), parent: text(map.get("parent")) })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The name the subchart goes by in the parent: its alias, or its name.
     pub fn key(&self) -> &str {
         self.alias.as_deref().unwrap_or(&self.name)
@@ -284,6 +322,17 @@ mod tests {
         let alias = format!("{GOOD}dependencies:\n- name: a\n  alias: a.b\n");
         assert!(
             Metadata::parse(&alias, "Chart.yaml").unwrap_err().to_string().contains("disallowed characters")
+        );
+    }
+
+    #[test]
+    fn import_values_normalise_as_helm_does() {
+        let text = "apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n  - name: d\n    import-values:\n      - data\n      - child: a.b\n        parent: .\n      - child: 1\n      - [ignored]\n";
+        let meta = Metadata::parse(text, "Chart.yaml").unwrap();
+        let rule = |child: &str, parent: &str| ImportValue { child: child.into(), parent: parent.into() };
+        assert_eq!(
+            meta.dependencies[0].import_rules(),
+            [rule("exports.data", "."), rule("a.b", "."), rule("1", "<nil>")]
         );
     }
 

@@ -12,7 +12,9 @@ pub use archive::{
 };
 pub use ignore::Ignore;
 pub use load::SourceFile;
-pub use metadata::{Dependency, Maintainer, Metadata, parse_constraint, satisfies, validate_name};
+pub use metadata::{
+    Dependency, ImportValue, Maintainer, Metadata, parse_constraint, satisfies, validate_name,
+};
 
 use serde_yaml::Mapping;
 use std::collections::BTreeMap;
@@ -98,6 +100,8 @@ pub struct Subchart {
     /// chart that is only in `charts/`). Helm pre-merges the defaults of a chart that has
     /// listed dependencies, which decides some `null` and `global` outcomes.
     pub listed: bool,
+    /// The entry's `import-values` rules (none for an unlisted chart).
+    pub imports: Vec<ImportValue>,
 }
 
 /// Reads a text file with the chart size limit ([`max_file_size`]), dropping a UTF-8 BOM;

@@ -6,7 +6,8 @@
 //! whose `Chart.yaml` lists enabled dependencies has its defaults replaced by
 //! `MergeValues` of itself and those dependencies (nulls kept), so a subchart's own
 //! `null` defaults are deleted by the final coalesce and its `global` defaults reach
-//! the pre-merged tree. [`Tree::new`] builds those effective defaults.
+//! the pre-merged tree. Then the dependencies' `import-values` tables are merged in
+//! under the chart's own values, which win. [`Tree::new`] builds those effective defaults.
 //!
 //! Keys come out in the defaults' order, then the user's own keys in theirs (Helm's maps
 //! have no order; this keeps `rudder values` close to the charts' `values.yaml`).
@@ -21,6 +22,8 @@ pub struct Tree<'c> {
     name: &'c str,
     values: std::borrow::Cow<'c, Mapping>,
     subcharts: Vec<Tree<'c>>,
+    /// What Helm warns about while it builds the tree (missing import tables).
+    pub warnings: Vec<String>,
 }
 
 impl<'c> Tree<'c> {
@@ -33,19 +36,26 @@ impl<'c> Tree<'c> {
     fn at(chart: &'c Chart, prefix: &str, disabled: &BTreeSet<String>, pre_merge: bool) -> Result<Tree<'c>> {
         let mut subcharts = Vec::new();
         let mut listed = false;
+        let mut warnings = Vec::new();
+        let mut imports = Vec::new();
         for sub in &chart.subcharts {
             let path = super::join(prefix, sub.chart.name());
             if disabled.contains(&path) {
                 continue;
             }
             listed |= sub.listed;
-            subcharts.push(Tree::at(&sub.chart, &path, disabled, pre_merge)?);
+            imports.extend(sub.imports.iter().map(|rule| (sub.chart.name(), rule)));
+            let tree = Tree::at(&sub.chart, &path, disabled, pre_merge)?;
+            warnings.extend(tree.warnings.iter().cloned());
+            subcharts.push(tree);
         }
-        let mut tree =
-            Tree { name: chart.name(), values: std::borrow::Cow::Borrowed(&chart.values), subcharts };
+        let values = std::borrow::Cow::Borrowed(&chart.values);
+        let mut tree = Tree { name: chart.name(), values, subcharts, warnings };
         if pre_merge && listed {
             let mut merged = Mapping::new();
             coalesce(&tree, &mut merged, true)?;
+            let imported = import_values(&merged, &imports, chart, &mut tree.warnings);
+            coalesce_tables(&mut merged, &imported, true);
             tree.values = std::borrow::Cow::Owned(merged);
         }
         Ok(tree)
@@ -60,6 +70,45 @@ impl<'c> Tree<'c> {
     pub fn values(&self) -> &Mapping {
         &self.values
     }
+}
+
+/// Helm's `processImportValues`: each rule's child table (under the subchart's key in
+/// the chart's merged defaults, so user values never reach it) placed at its parent
+/// path; an earlier rule's values win over a later one's. A child path that is not a
+/// table is skipped with Helm's warning.
+fn import_values(
+    merged: &Mapping,
+    rules: &[(&str, &crate::chart::ImportValue)],
+    chart: &Chart,
+    warnings: &mut Vec<String>,
+) -> Mapping {
+    let mut imported = Mapping::new();
+    for (sub, rule) in rules {
+        let path = format!("{sub}.{}", rule.child);
+        let Some(table) = table_at(merged, &path) else {
+            warnings.push(format!(
+                "{}: import-values of dependency {sub:?}: {:?} is not a table in its values, nothing imported",
+                chart.dir.join("Chart.yaml").display(),
+                rule.child
+            ));
+            continue;
+        };
+        let mut placed = table.clone();
+        if rule.parent != "." {
+            for key in rule.parent.rsplit('.') {
+                let mut outer = Mapping::new();
+                outer.insert(Value::String(key.to_string()), Value::Mapping(placed));
+                placed = outer;
+            }
+        }
+        coalesce_tables(&mut imported, &placed, true);
+    }
+    imported
+}
+
+/// The map at a dotted path (Helm's `Values.Table`), if every step is a map.
+fn table_at<'m>(map: &'m Mapping, path: &str) -> Option<&'m Mapping> {
+    path.split('.').try_fold(map, |table, key| table.get(key)?.as_mapping())
 }
 
 /// `coalesce`: the chart's defaults into `dest`, then each subchart's under its name.

@@ -129,7 +129,9 @@ pub fn resolve(chart: &Chart, user: Mapping) -> Result<Values> {
     let tags = everything.get("tags").and_then(Value::as_mapping).cloned().unwrap_or_default();
     found.walk(chart, &everything, &tags, "");
     let mut root = user;
-    coalesce(&Tree::new(chart, &found.paths, true)?, &mut root, false)?;
+    let tree = Tree::new(chart, &found.paths, true)?;
+    coalesce(&tree, &mut root, false)?;
+    found.warnings.extend(tree.warnings.iter().cloned());
     Ok(Values { root, disabled: found.paths, warnings: found.warnings })
 }
 
