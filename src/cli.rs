@@ -295,6 +295,9 @@ pub struct ValueArgs {
     /// keeps a ported chart's managed-by labels.
     #[arg(long, value_name = "NAME")]
     pub release_service: Option<String>,
+    /// Do not check the values against the charts' values.schema.json files.
+    #[arg(long)]
+    pub skip_schema_validation: bool,
 }
 
 #[cfg(test)]

@@ -38,6 +38,8 @@ pub struct Choices {
     pub allow_rendered_outside: bool,
     /// `--release-service`: `Release.Service` (default the project's, else `rudder`).
     pub release_service: Option<String>,
+    /// `--skip-schema-validation`: values are not checked against `values.schema.json`.
+    pub skip_schema_validation: bool,
 }
 
 /// A project (if any) and its chart, loaded once.
@@ -154,6 +156,9 @@ impl Workspace {
         options.files = environment.values_files.iter().map(|f| shorten(f)).chain(options.files).collect();
         let user = crate::values::user_values(&options, &mut choices.stdin.as_bytes())?;
         let values = crate::values::resolve(&self.chart, user)?;
+        if !choices.skip_schema_validation {
+            crate::values::validate_schemas(&self.chart, &values)?;
+        }
         let kube_version = choices.kube_version.as_deref().or(environment.kube_version.as_deref());
         let capabilities = Capabilities::new(kube_version, &choices.api_versions)?;
         Ok(Release { workspace: self, environment, values, info, capabilities, namespace_in_force })

@@ -95,3 +95,73 @@ fn set_file_reads_stdin_with_a_dash() {
     let out = run_with_stdin(&dir, &["values", ".", "--set-file", "cert=-"], "line one\nline two\n");
     assert!(out.stdout.ends_with("cert: |\n  line one\n  line two\n"), "{}", out.stdout);
 }
+
+/// The failing values of helm's schema report, as `chart value.path` lines: the leaves of
+/// its `- at '/pointer': …` tree, a subchart's paths under the subchart's name.
+fn helm_schema_failures(report: &str) -> Vec<String> {
+    let lines: Vec<&str> = report.lines().collect();
+    let mut chart = String::new();
+    let mut found = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        if let Some(name) = line.strip_suffix(':').filter(|l| !l.starts_with(' ') && !l.starts_with('-')) {
+            chart = name.to_string();
+            continue;
+        }
+        let Some(rest) = line.trim_start().strip_prefix("- at '") else { continue };
+        let depth = line.len() - line.trim_start().len();
+        let next_depth = lines.get(index + 1).map(|l| l.len() - l.trim_start().len());
+        if next_depth.is_some_and(|d| d > depth) {
+            continue; // "validation failed": its children say what failed
+        }
+        let pointer = &rest[..rest.find('\'').unwrap()];
+        let mut path = if chart == "app" { String::new() } else { chart.clone() };
+        for step in pointer.split('/').skip(1) {
+            if step.bytes().all(|b| b.is_ascii_digit()) {
+                path.push_str(&format!("[{step}]"));
+            } else {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(step);
+            }
+        }
+        found.push(format!("{chart} {path}"));
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn values_breaking_the_charts_schemas_fail_with_every_violation_helm_finds() {
+    let fixtures = fixture("schema");
+    let err = crate::harness::fails(&fixtures, &["render", "chart", "-f", "invalid.yaml"]);
+    insta::assert_snapshot!(err);
+    let mut chart = String::new();
+    let mut rudder: Vec<String> = Vec::new();
+    for line in err.lines() {
+        if let Some(rest) = line.strip_prefix("  - ") {
+            rudder.push(format!("{chart} {}", rest.split_once(':').unwrap().0));
+        } else if let Some((name, _)) = line.split_once(" (") {
+            chart = name.to_string();
+        }
+    }
+    rudder.sort();
+    let helm = std::fs::read_to_string(fixtures.join("helm-invalid.txt")).unwrap();
+    assert_eq!(rudder, helm_schema_failures(&helm));
+}
+
+#[test]
+fn schemas_pass_valid_values_and_skip_disabled_subcharts_as_helm_does() {
+    let fixtures = fixture("schema");
+    ok(&fixtures, &["render", "chart"]);
+    ok(&fixtures, &["render", "chart", "-f", "cache-off.yaml"]);
+    ok(&fixtures, &["render", "chart", "-f", "invalid.yaml", "--skip-schema-validation"]);
+}
+
+#[test]
+fn a_schema_error_never_shows_the_value() {
+    let fixtures = fixture("schema");
+    let err = crate::harness::fails(&fixtures, &["values", "chart", "--set", "password=hunter2"]);
+    assert!(err.contains("password: value is shorter than 8 characters"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+}

@@ -153,7 +153,8 @@ fn sort_files(chart: &mut Chart, walked: Vec<(String, Vec<u8>)>, dir: &Path) -> 
     for (path, bytes) in walked {
         let shown = dir.join(&path);
         match path.as_str() {
-            "Chart.yaml" | "Chart.lock" | "values.schema.json" => {}
+            "Chart.yaml" | "Chart.lock" => {}
+            "values.schema.json" => chart.schema = Some(bytes),
             "values.yaml" => {
                 let text = utf8(bytes, &shown)?;
                 chart.values = crate::yaml::parse_mapping(

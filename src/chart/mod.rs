@@ -54,6 +54,8 @@ pub struct Chart {
     pub values_yaml: String,
     /// `values.yaml` parsed.
     pub values: Mapping,
+    /// `values.schema.json` as written, if the chart has one.
+    pub schema: Option<Vec<u8>>,
     /// Every file under `templates/`, partials included, sorted by path.
     pub templates: Vec<TemplateSource>,
     /// The chart's other files (readable from templates), keyed by `/`-separated path.
@@ -125,6 +127,7 @@ impl Chart {
             chart_yaml: String::new(),
             values_yaml: String::new(),
             values: Mapping::new(),
+            schema: None,
             templates: Vec::new(),
             files: Default::default(),
             subcharts: Vec::new(),

@@ -92,6 +92,7 @@ fn choices(
         stdin: rudder::release::read_stdin_if(values_read_stdin(args))?,
         allow_rendered_outside: flags.allow_rendered_outside,
         release_service: args.release_service.clone(),
+        skip_schema_validation: args.skip_schema_validation,
     })
 }
 

@@ -7,10 +7,12 @@
 //! user `null` deletes a chart default.
 
 mod coalesce;
+mod schema;
 mod set;
 
 pub use crate::yaml::merge_maps;
 pub use coalesce::{Tree, coalesce};
+pub use schema::{SCHEMA_FILE, validate as validate_schemas};
 pub use set::{MAX_INDEX, MAX_NESTED_LEVEL, SetKind, apply as apply_set};
 
 use crate::chart::{Chart, Subchart};
