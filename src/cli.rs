@@ -157,6 +157,10 @@ pub struct RenderArgs {
     /// parallel) and write each one's baseline.
     #[arg(long, requires = "write", conflicts_with = "env")]
     pub all_envs: bool,
+    /// After the manifests, print the root chart's rendered templates/NOTES.txt on
+    /// stderr, as `helm install` prints it.
+    #[arg(long, conflicts_with = "all_envs")]
+    pub notes: bool,
 }
 
 #[derive(Debug, Args)]

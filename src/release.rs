@@ -166,6 +166,11 @@ impl Workspace {
 }
 
 impl Release<'_> {
+    /// The root chart's rendered `NOTES.txt`, if it has one.
+    pub fn notes(&self) -> Result<Option<String>> {
+        crate::render::render_notes(&self.workspace.chart, &self.values, &self.info, &self.capabilities)
+    }
+
     /// Renders the release into checked, ordered documents.
     pub fn render(&self) -> Result<Manifest> {
         let files =

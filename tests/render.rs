@@ -121,6 +121,35 @@ fn release_service_can_be_set_and_notes_are_never_compiled() {
 }
 
 #[test]
+fn notes_print_on_stderr_after_the_manifests_with_the_root_charts_context() {
+    let (dir, chart) = scratch_chart();
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    )
+    .unwrap();
+    std::fs::write(chart.join("templates/_name.tpl"), "{{ Release.Name }}-{{ Chart.Name }}").unwrap();
+    std::fs::write(
+        chart.join("templates/NOTES.txt"),
+        "Installed {% include \"_name.tpl\" %} in {{ Release.Namespace }}.\n",
+    )
+    .unwrap();
+    // A subchart's notes are not printed (helm install without --render-subchart-notes),
+    // so they are never compiled.
+    std::fs::create_dir_all(chart.join("charts/sub/templates")).unwrap();
+    std::fs::write(chart.join("charts/sub/Chart.yaml"), "apiVersion: v2\nname: sub\nversion: 0.1.0\n")
+        .unwrap();
+    std::fs::write(chart.join("charts/sub/templates/NOTES.txt"), "{{ .Go }}").unwrap();
+    let out = crate::harness::run(dir.path(), &["render", "web", "c", "-n", "shop", "--notes"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, crate::harness::ok(dir.path(), &["render", "web", "c", "-n", "shop"]));
+    assert_eq!(out.stderr, "NOTES:\nInstalled web-c in shop.\n");
+    std::fs::write(chart.join("templates/NOTES.txt"), "line one\n{{ Values.missing.deep }}\n").unwrap();
+    let err = crate::harness::fails(dir.path(), &["render", "c", "--notes"]);
+    assert!(err.starts_with("error: c/templates/NOTES.txt:2:"), "{err}");
+}
+
+#[test]
 fn random_values_are_fixed_per_release_template_and_call_site() {
     let (dir, chart) = scratch_chart();
     for name in ["a", "b"] {

@@ -148,26 +148,24 @@ fn render(args: RenderArgs) -> Result<()> {
     }
     let release = workspace.release(args.values.env.as_deref())?;
     let documents = rudder::output::show_only(render_release(&release)?, &args.show_only)?;
+    let notes = if args.notes { release.notes()? } else { None };
     debug_loads(args.values.debug);
     if args.write {
         let path = workspace.baseline_path(&release.environment.name)?;
         write_baseline(&path, &documents)?;
-        return Ok(());
-    }
-    match &args.output_dir {
-        Some(dir) => {
-            for path in rudder::output::write_dir(&documents, dir)? {
-                say(format_args!("wrote {}", path.display()))?;
-            }
-            Ok(())
+    } else if let Some(dir) = &args.output_dir {
+        for path in rudder::output::write_dir(&documents, dir)? {
+            say(format_args!("wrote {}", path.display()))?;
         }
-        None => {
-            let mut out = BufWriter::new(std::io::stdout().lock());
-            rudder::output::write_stream(&documents, &mut out)?;
-            out.flush()?;
-            Ok(())
-        }
+    } else {
+        let mut out = BufWriter::new(std::io::stdout().lock());
+        rudder::output::write_stream(&documents, &mut out)?;
+        out.flush()?;
     }
+    if let Some(notes) = notes {
+        eprint!("NOTES:\n{}", rudder::present::terminal_safe(&notes));
+    }
+    Ok(())
 }
 
 /// `render --all-envs --write`: every environment rendered (in parallel, one chart),

@@ -61,7 +61,7 @@ pub fn render(
     let mut units = Vec::new();
     collect_units(chart, &values.root, values, chart.name().to_string(), "", true, &mut units);
     let compiled: Vec<Result<(Tera, Context)>> =
-        units.par_iter().map(|unit| compile(unit, release, caps)).collect();
+        units.par_iter().map(|unit| compile(unit, release, caps, false)).collect();
     let compiled: Vec<(Tera, Context)> = compiled.into_iter().collect::<Result<_>>()?;
     let jobs: Vec<(usize, String)> = units
         .iter()
@@ -79,6 +79,26 @@ pub fn render(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
+
+/// The root chart's `templates/NOTES.txt` rendered as Helm renders it after an install
+/// (with the root chart's context and partials; subcharts' notes are not), if it has one.
+pub fn render_notes(
+    chart: &Chart,
+    values: &Values,
+    release: &Release,
+    caps: &Capabilities,
+) -> Result<Option<String>> {
+    if !chart.templates.iter().any(|t| t.path == NOTES) {
+        return Ok(None);
+    }
+    let unit = Unit { chart, base: chart.name().to_string(), values: &values.root, is_root: true };
+    let compiled = compile(&unit, release, caps, true)?;
+    let total = AtomicUsize::new(crate::limits::RENDER_OUTPUT.get_usize());
+    Ok(Some(render_one(&compiled, &unit, NOTES, &total)?.text))
+}
+
+/// The notes template's path under `templates/`.
+const NOTES: &str = "NOTES.txt";
 
 fn collect_units<'c>(
     chart: &'c Chart,
@@ -103,14 +123,17 @@ fn collect_units<'c>(
     units.push(Unit { chart, base, values: scoped, is_root });
 }
 
-/// Builds the chart's Tera instance (its templates plus its library subcharts'
-/// partials) and the context shared by its templates.
-fn compile(unit: &Unit, release: &Release, caps: &Capabilities) -> Result<(Tera, Context)> {
+/// Builds the chart's Tera instance (its templates, its `NOTES.txt` only `with_notes`,
+/// plus its library subcharts' partials) and the context shared by its templates.
+fn compile(unit: &Unit, release: &Release, caps: &Capabilities, with_notes: bool) -> Result<(Tera, Context)> {
     let mut tera = Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
     let mut sources: Vec<(String, &str)> = Vec::new();
     let mut prefixes = vec![format!("{}/templates/", unit.base)];
     add_sources(unit.chart, &unit.base, &mut sources);
+    if let Some(notes) = unit.chart.templates.iter().find(|t| with_notes && t.path == NOTES) {
+        sources.push((format!("{}/templates/{NOTES}", unit.base), notes.text.as_str()));
+    }
     for library in unit.chart.subcharts.iter().filter(|s| s.chart.meta.is_library()) {
         let base = format!("{}/charts/{}", unit.base, library.chart.name());
         prefixes.push(format!("{base}/templates/"));
@@ -148,7 +171,8 @@ fn register_all(tera: &mut Tera, files: crate::chart::Files) {
 }
 
 /// A chart's templates to compile: every file under `templates/` but `NOTES.txt`, which a
-/// render never prints (Helm prints notes on install only), so it is never compiled.
+/// render never prints (Helm prints notes on install only), so it is compiled only for
+/// [`render_notes`].
 fn add_sources<'c>(chart: &'c Chart, base: &str, sources: &mut Vec<(String, &'c str)>) {
     let compiled = chart.templates.iter().filter(|t| !t.path.ends_with("NOTES.txt"));
     sources.extend(compiled.map(|t| (format!("{base}/templates/{}", t.path), t.text.as_str())));
