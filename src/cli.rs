@@ -230,6 +230,13 @@ pub struct ManifestArgs {
     /// the default diff baseline).
     #[arg(long)]
     pub allow_rendered_outside: bool,
+    /// Put the CustomResourceDefinitions of the charts' crds/ directories (enabled
+    /// subcharts included) first in the output, as written, as helm template does.
+    #[arg(long, overrides_with = "skip_crds")]
+    pub include_crds: bool,
+    /// Leave crds/ out (the default; overrides --include-crds).
+    #[arg(long, overrides_with = "include_crds")]
+    pub skip_crds: bool,
 }
 
 /// Formats of the diff report.

@@ -40,6 +40,8 @@ pub struct Choices {
     pub release_service: Option<String>,
     /// `--skip-schema-validation`: values are not checked against `values.schema.json`.
     pub skip_schema_validation: bool,
+    /// `--include-crds`: the charts' `crds/` files go first in the render.
+    pub include_crds: bool,
 }
 
 /// A project (if any) and its chart, loaded once.
@@ -175,7 +177,25 @@ impl Release<'_> {
     pub fn render(&self) -> Result<Manifest> {
         let files =
             crate::render::render(&self.workspace.chart, &self.values, &self.info, &self.capabilities)?;
-        crate::manifest::documents(&files, &self.manifest_options())
+        let crds = self.crd_files()?;
+        crate::manifest::documents(
+            &files,
+            &crate::manifest::Options { crds: &crds, ..self.manifest_options() },
+        )
+    }
+
+    /// With `--include-crds`, the `crds/` files of the chart and its enabled subcharts.
+    fn crd_files(&self) -> Result<Vec<crate::render::RenderedFile>> {
+        if !self.workspace.choices.include_crds {
+            return Ok(Vec::new());
+        }
+        let crds = self.workspace.chart.crds_of_enabled(&|path| self.values.is_enabled(path));
+        crds.into_iter()
+            .map(|(path, bytes)| {
+                let text = crate::input::text(bytes.to_vec(), &path)?;
+                Ok(crate::render::RenderedFile { path, text })
+            })
+            .collect()
     }
 
     /// The manifest stage's choices: the command line first, then the environment, then
@@ -191,6 +211,7 @@ impl Release<'_> {
                 no_hooks: choices.hooks.no_hooks || env.no_hooks,
                 skip_tests: choices.hooks.skip_tests || env.skip_tests,
             },
+            crds: &[],
         }
     }
 }

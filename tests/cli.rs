@@ -106,6 +106,31 @@ fn show_readme_prints_what_helm_show_readme_prints() {
     assert_eq!(err, "error: .: the chart has no README\n");
 }
 
+/// The documents of a YAML stream as data, in order, empty ones left out.
+fn stream_data(text: &str) -> Vec<serde_yaml::Value> {
+    use serde::Deserialize;
+    serde_yaml::Deserializer::from_str(text)
+        .map(|doc| serde_yaml::Value::deserialize(doc).unwrap())
+        .filter(|value| !value.is_null())
+        .collect()
+}
+
+#[test]
+fn include_crds_puts_the_enabled_charts_crds_first_as_helm_template_does() {
+    // helm-template-include-crds.txt is `helm template r app --include-crds` (helm v4,
+    // re-checked by .ci/helm-interop.sh): crds/ of the chart, then of enabled subcharts
+    // (the disabled `cog`'s left out), then the templates in install order.
+    let fixtures = crate::harness::fixture("crds");
+    let helm = std::fs::read_to_string(fixtures.join("helm-template-include-crds.txt")).unwrap();
+    let out = crate::harness::ok(&fixtures, &["render", "r", "app", "--include-crds"]);
+    assert_eq!(stream_data(&out), stream_data(&helm));
+    assert!(out.contains("# Widgets: kept as written."), "{out}");
+    let without = crate::harness::ok(&fixtures, &["render", "r", "app"]);
+    assert!(!without.contains("CustomResourceDefinition"), "{without}");
+    let skipped = crate::harness::ok(&fixtures, &["render", "r", "app", "--include-crds", "--skip-crds"]);
+    assert_eq!(skipped, without);
+}
+
 #[test]
 fn show_crds_and_show_all_print_what_helm_prints() {
     // The expected files are helm's own output (.ci/helm-interop.sh checks they still are):

@@ -147,12 +147,24 @@ impl Chart {
     /// the chart's own sorted by path, then each subchart's in subchart order; each with
     /// its path as `<chart>/crds/x.yaml` (`<chart>/charts/<sub>/crds/...` for a subchart).
     pub fn crds(&self) -> Vec<(String, &[u8])> {
+        self.crds_of_enabled(&|_| true)
+    }
+
+    /// [`Chart::crds`] of the chart and the subcharts whose value path (`sub`,
+    /// `sub.nested`) `enabled` accepts, as a render with `--include-crds` prints them.
+    pub fn crds_of_enabled(&self, enabled: &dyn Fn(&str) -> bool) -> Vec<(String, &[u8])> {
         let mut found = Vec::new();
-        self.collect_crds(self.name(), &mut found);
+        self.collect_crds(self.name(), "", enabled, &mut found);
         found
     }
 
-    fn collect_crds<'c>(&'c self, base: &str, found: &mut Vec<(String, &'c [u8])>) {
+    fn collect_crds<'c>(
+        &'c self,
+        base: &str,
+        value_path: &str,
+        enabled: &dyn Fn(&str) -> bool,
+        found: &mut Vec<(String, &'c [u8])>,
+    ) {
         for (path, bytes) in self.files.iter() {
             let lower = path.to_ascii_lowercase();
             let manifest = [".yaml", ".yml", ".json"].iter().any(|ext| lower.ends_with(ext));
@@ -161,7 +173,11 @@ impl Chart {
             }
         }
         for sub in &self.subcharts {
-            sub.chart.collect_crds(&format!("{base}/charts/{}", sub.chart.name()), found);
+            let name = sub.chart.name();
+            let path = if value_path.is_empty() { name.to_string() } else { format!("{value_path}.{name}") };
+            if enabled(&path) {
+                sub.chart.collect_crds(&format!("{base}/charts/{name}"), &path, enabled, found);
+            }
         }
     }
 }

@@ -93,6 +93,7 @@ fn choices(
         allow_rendered_outside: flags.allow_rendered_outside,
         release_service: args.release_service.clone(),
         skip_schema_validation: args.skip_schema_validation,
+        include_crds: flags.include_crds,
     })
 }
 

@@ -68,6 +68,9 @@ pub struct Options<'a> {
     pub cluster_scoped: &'a [ClusterScopedKind],
     /// Which hooks to keep (`--no-hooks`, `--skip-tests`).
     pub hooks: HookFilter,
+    /// The charts' `crds/` files (`--include-crds`): their documents come first, in
+    /// this order, as `helm template --include-crds` prints them.
+    pub crds: &'a [RenderedFile],
 }
 
 /// The documents of a render, and what the user should hear about them.
@@ -78,10 +81,20 @@ pub struct Manifest {
     pub warnings: Vec<String>,
 }
 
-/// Splits, checks and orders the documents of `files` (which come sorted by path).
+/// Splits, checks and orders the documents of `files` (which come sorted by path),
+/// after the documents of `options.crds`.
 pub fn documents(files: &[RenderedFile], options: &Options) -> Result<Manifest> {
     let mut scopes = namespace::Scopes::new(options.cluster_scoped);
     let mut manifest = Manifest::default();
+    let mut crds = 0;
+    for file in options.crds {
+        for (line, text) in split(&file.text) {
+            let Some(document) = stream::rendered(&file.path, text, line)? else { continue };
+            scopes.learn(&document.value);
+            manifest.documents.push(document);
+            crds += 1;
+        }
+    }
     for file in files {
         for (line, text) in split(&file.text) {
             let Some(document) = stream::rendered(&file.path, text, line)? else { continue };
@@ -99,7 +112,7 @@ pub fn documents(files: &[RenderedFile], options: &Options) -> Result<Manifest> 
     }
     if let Some(ns) = options.namespace {
         namespace::validate(ns)?;
-        for document in &mut manifest.documents {
+        for document in &mut manifest.documents[crds..] {
             if !scopes.is_cluster_scoped(document.group(), &document.kind)
                 && namespace::lacks_namespace(&document.value)
             {
@@ -108,8 +121,7 @@ pub fn documents(files: &[RenderedFile], options: &Options) -> Result<Manifest> 
             }
         }
     }
-    manifest
-        .documents
+    manifest.documents[crds..]
         .sort_by(|a, b| (a.hook.is_hook(), rank(&a.kind)).cmp(&(b.hook.is_hook(), rank(&b.kind))));
     Ok(manifest)
 }
