@@ -93,6 +93,18 @@ fn a_missing_import_values_table_is_skipped_with_a_warning_as_helm_warns() {
 }
 
 #[test]
+fn a_helm_2_chart_loads_with_a_notice() {
+    let out = run(&fixture("helm-values/api-v1-requirements"), &["values", "chart"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "notice: chart/requirements.yaml: an apiVersion v1 (Helm 2) chart: its dependencies are read from requirements.yaml, as Helm reads them; with `apiVersion: v2` they belong under `dependencies` in Chart.yaml\n\
+         notice: chart/charts/db/Chart.yaml: an apiVersion v1 (Helm 2) chart; rudder reads it as Helm does, and `apiVersion: v2` is the current format\n\
+         notice: chart/charts/cache/Chart.yaml: an apiVersion v1 (Helm 2) chart; rudder reads it as Helm does, and `apiVersion: v2` is the current format\n"
+    );
+}
+
+#[test]
 fn duplicate_keys_in_a_values_file_are_refused_where_they_repeat() {
     // Helm keeps the last; rudder refuses (docs/values.md, deliberate differences).
     let dir = tempfile::tempdir().unwrap();

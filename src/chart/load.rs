@@ -95,14 +95,45 @@ fn parse_metadata(chart_yaml: &str, dir: &Path) -> Result<Metadata> {
 
 /// A chart (without subcharts yet) from its metadata and its files: values, templates
 /// (only partials for a library chart) and the other files.
-fn assemble(dir: &Path, chart_yaml: String, meta: Metadata, files: Vec<(String, Vec<u8>)>) -> Result<Chart> {
+fn assemble(
+    dir: &Path,
+    chart_yaml: String,
+    mut meta: Metadata,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<Chart> {
     super::LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let mut chart = Chart { chart_yaml, ..Chart::empty(meta, dir) };
+    let mut notices = Vec::new();
+    if let Some((_, bytes)) = files.iter().find(|(path, _)| path == "requirements.yaml") {
+        let shown = dir.join("requirements.yaml");
+        meta.read_requirements(&utf8(bytes.clone(), &shown)?, &shown.display().to_string())?;
+        notices.push(requirements_notice(&meta, dir));
+    } else if meta.is_v1() {
+        notices.push(format!(
+            "{}: an apiVersion v1 (Helm 2) chart; rudder reads it as Helm does, and `apiVersion: v2` is the current format",
+            dir.join("Chart.yaml").display()
+        ));
+    }
+    let mut chart = Chart { chart_yaml, notices, ..Chart::empty(meta, dir) };
     sort_files(&mut chart, files, dir)?;
     if chart.meta.is_library() {
         chart.templates.retain(|t| !t.is_rendered());
     }
     Ok(chart)
+}
+
+/// What to tell the user about a chart whose dependencies come from `requirements.yaml`.
+fn requirements_notice(meta: &Metadata, dir: &Path) -> String {
+    let file = dir.join("requirements.yaml");
+    match meta.is_v1() {
+        true => format!(
+            "{}: an apiVersion v1 (Helm 2) chart: its dependencies are read from requirements.yaml, as Helm reads them; with `apiVersion: v2` they belong under `dependencies` in Chart.yaml",
+            file.display()
+        ),
+        false => format!(
+            "{}: dependencies are handled in Chart.yaml since apiVersion v2; rudder reads these, as Helm does, but they should move to Chart.yaml",
+            file.display()
+        ),
+    }
 }
 
 /// Loads the chart at `dir`; `stack` holds the charts being loaded above it, to catch
@@ -154,6 +185,7 @@ fn sort_files(chart: &mut Chart, walked: Vec<(String, Vec<u8>)>, dir: &Path) -> 
         let shown = dir.join(&path);
         match path.as_str() {
             "Chart.yaml" | "Chart.lock" => {}
+            "requirements.yaml" | "requirements.lock" if !chart.meta.is_v1() => {}
             "values.schema.json" => chart.schema = Some(bytes),
             "values.yaml" => {
                 let text = utf8(bytes, &shown)?;

@@ -1,4 +1,5 @@
-//! `Chart.yaml`: parsing and validation of a chart's metadata (apiVersion v2).
+//! `Chart.yaml`: parsing and validation of a chart's metadata (apiVersion v2, and Helm 2's
+//! v1 with its `requirements.yaml`).
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -125,8 +126,11 @@ impl Metadata {
     pub fn parse(text: &str, path: &str) -> Result<Metadata> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         crate::yaml::check_strict(text, path)?;
-        let meta: Metadata =
+        let mut meta: Metadata =
             serde_yaml::from_str(text).map_err(|e| anyhow::anyhow!("{}", crate::yaml::located(path, &e)))?;
+        if meta.api_version.is_empty() {
+            meta.api_version = "v1".into(); // Helm 2 charts could leave it out
+        }
         meta.validate().map_err(|e| {
             let line = field_line(text, &e.field).unwrap_or(1);
             anyhow::anyhow!("{path}:{line}:1: {}", e.message)
@@ -139,11 +143,36 @@ impl Metadata {
         self.chart_type.as_deref() == Some("library")
     }
 
+    /// True for a Helm 2 chart (`apiVersion: v1`, or none, as Helm reads it).
+    pub fn is_v1(&self) -> bool {
+        self.api_version == "v1"
+    }
+
+    /// Takes the `dependencies` of `requirements.yaml` (Helm 2's place for them), as Helm
+    /// does: when the file lists them, they replace those of `Chart.yaml`.
+    pub fn read_requirements(&mut self, text: &str, path: &str) -> Result<()> {
+        #[derive(Deserialize)]
+        struct Requirements {
+            dependencies: Option<Vec<Dependency>>,
+        }
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        crate::yaml::check_strict(text, path)?;
+        let requirements: Requirements =
+            serde_yaml::from_str(text).map_err(|e| anyhow::anyhow!("{}", crate::yaml::located(path, &e)))?;
+        if let Some(dependencies) = requirements.dependencies {
+            self.dependencies = dependencies;
+        }
+        self.validate_dependencies().map_err(|e| {
+            let line = field_line(text, &e.field).unwrap_or(1);
+            anyhow::anyhow!("{path}:{line}:1: {}", e.message)
+        })
+    }
+
     fn validate(&self) -> Result<(), FieldError> {
-        if self.api_version != "v2" {
+        if self.api_version != "v2" && !self.is_v1() {
             return Err(FieldError::new(
                 "apiVersion",
-                format!("apiVersion must be \"v2\", found {:?}", self.api_version),
+                format!("apiVersion must be \"v2\" (or Helm 2's \"v1\"), found {:?}", self.api_version),
             ));
         }
         validate_name(&self.name).map_err(|m| FieldError::new("name", m))?;
@@ -286,7 +315,10 @@ mod tests {
     #[test]
     fn rejects_bad_fields_with_line_numbers() {
         let cases = [
-            ("apiVersion: v1\nname: a\nversion: 1.0.0", "Chart.yaml:1:1: apiVersion must be \"v2\""),
+            (
+                "apiVersion: v3\nname: a\nversion: 1.0.0",
+                "Chart.yaml:1:1: apiVersion must be \"v2\" (or Helm 2's \"v1\")",
+            ),
             (
                 "apiVersion: v2\nname: ../x\nversion: 1.0.0",
                 "Chart.yaml:2:1: name \"../x\" is not a single safe path segment",
@@ -311,6 +343,26 @@ mod tests {
             let err = format!("{:#}", Metadata::parse(text, "Chart.yaml").unwrap_err());
             assert!(err.contains(expected), "{err} does not contain {expected}");
         }
+    }
+
+    #[test]
+    fn helm_2_charts_read_their_dependencies_from_requirements() {
+        let mut meta = Metadata::parse("name: old\nversion: 1.0.0\n", "Chart.yaml").unwrap();
+        assert!(meta.is_v1(), "no apiVersion is Helm 2's v1");
+        meta.read_requirements("dependencies:\n- name: db\n  condition: db.enabled\n", "requirements.yaml")
+            .unwrap();
+        assert_eq!(
+            (meta.dependencies[0].name.as_str(), meta.dependencies[0].condition.as_deref()),
+            ("db", Some("db.enabled"))
+        );
+        let err = meta
+            .read_requirements("dependencies:\n- name: a\n- name: b\n  alias: a\n", "requirements.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("requirements.yaml:1:1: ") && err.contains("more than one dependency"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub struct Chart {
     pub archive: Option<std::sync::Arc<Vec<u8>>>,
     /// The entries under `charts/` that loading used, by name.
     pub vendored: Vec<String>,
+    /// What loading this chart has to tell the user (a Helm 2 chart, `requirements.yaml`).
+    pub notices: Vec<String>,
 }
 
 /// One file under `templates/`.
@@ -134,7 +136,17 @@ impl Chart {
             sources: Default::default(),
             archive: None,
             vendored: Vec::new(),
+            notices: Vec::new(),
         }
+    }
+
+    /// The notices of the chart and its subcharts, in load order.
+    pub fn all_notices(&self) -> Vec<&str> {
+        let mut found: Vec<&str> = self.notices.iter().map(String::as_str).collect();
+        for sub in &self.subcharts {
+            found.extend(sub.chart.all_notices());
+        }
+        found
     }
 
     /// The chart's name (its alias when it is an aliased subchart).

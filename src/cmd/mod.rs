@@ -97,10 +97,15 @@ fn choices(
     })
 }
 
-/// Opens the workspace in the working directory.
+/// Opens the workspace in the working directory, printing what loading its chart has to
+/// say (a Helm 2 chart).
 fn open(choices: Choices) -> Result<Workspace> {
     let dir = std::env::current_dir().context("cannot read the working directory")?;
-    Workspace::open(&dir, None, choices)
+    let workspace = Workspace::open(&dir, None, choices)?;
+    for notice in workspace.chart.all_notices() {
+        eprintln!("notice: {notice}");
+    }
+    Ok(workspace)
 }
 
 /// Resolves and renders one release, printing its warnings.
