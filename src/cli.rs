@@ -299,7 +299,8 @@ pub struct ValueArgs {
     /// Release name (also accepted as the first of two positional arguments).
     #[arg(long, value_name = "NAME")]
     pub release: Option<String>,
-    /// Also print what was loaded (the number of charts read) on stderr.
+    /// Also print what was loaded (the number of charts read) on stderr, and with an
+    /// invalid rendered document, the whole render of its template.
     #[arg(long)]
     pub debug: bool,
     /// Release.Service (default: rudder.yaml's releaseService, else "rudder"); `Helm`

@@ -42,6 +42,8 @@ pub struct Choices {
     pub skip_schema_validation: bool,
     /// `--include-crds`: the charts' `crds/` files go first in the render.
     pub include_crds: bool,
+    /// `--debug`: an error in a rendered document comes with the template's whole render.
+    pub debug: bool,
 }
 
 /// A project (if any) and its chart, loaded once.
@@ -178,10 +180,31 @@ impl Release<'_> {
         let files =
             crate::render::render(&self.workspace.chart, &self.values, &self.info, &self.capabilities)?;
         let crds = self.crd_files()?;
-        crate::manifest::documents(
-            &files,
-            &crate::manifest::Options { crds: &crds, ..self.manifest_options() },
-        )
+        let options = crate::manifest::Options { crds: &crds, ..self.manifest_options() };
+        crate::manifest::documents(&files, &options).map_err(|error| self.with_render(error, &files))
+    }
+
+    /// With `--debug`, an error about a rendered document followed by the whole render of
+    /// its template, numbered (unless it may be a Secret); without, a hint that `--debug`
+    /// shows it.
+    fn with_render(&self, error: anyhow::Error, files: &[crate::render::RenderedFile]) -> anyhow::Error {
+        let message = error.to_string();
+        let Some(file) = files.iter().find(|f| message.starts_with(&format!("{}:", f.path))) else {
+            return error;
+        };
+        if !self.workspace.choices.debug {
+            return anyhow::anyhow!("{message}\n(--debug prints the whole render of {})", file.path);
+        }
+        if crate::secret::may_be_secret_text(&file.text) {
+            return anyhow::anyhow!(
+                "{message}\n--debug: the render of {} is not shown: it may hold a Secret",
+                file.path
+            );
+        }
+        let width = file.text.lines().count().to_string().len();
+        let numbered: Vec<String> =
+            file.text.lines().enumerate().map(|(i, line)| format!("{:>width$} | {line}", i + 1)).collect();
+        anyhow::anyhow!("{message}\n--debug: the whole render of {}:\n{}", file.path, numbered.join("\n"))
     }
 
     /// With `--include-crds`, the `crds/` files of the chart and its enabled subcharts.

@@ -20,8 +20,39 @@ fn template_syntax_error() {
 }
 
 #[test]
+fn every_template_that_does_not_compile_is_reported_in_one_run() {
+    // a.yaml and b.yaml break Tera's syntax (b includes a, which must not add a second
+    // error); the subchart's template names an unknown filter; c.yaml compiles.
+    insta::assert_snapshot!(error("many-syntax", &[]));
+}
+
+#[test]
 fn invalid_rendered_yaml_names_template_and_line() {
     insta::assert_snapshot!(error("bad-yaml", &[]));
+}
+
+#[test]
+fn invalid_rendered_yaml_with_debug_prints_the_whole_render() {
+    insta::assert_snapshot!(error("bad-yaml", &["--debug"]));
+}
+
+#[test]
+fn debug_never_prints_the_render_of_a_possible_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    std::fs::write(
+        chart.join("templates/s.yaml"),
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: hunter2: x\n",
+    )
+    .unwrap();
+    let err = fails(dir.path(), &["render", "c", "--debug"]);
+    assert!(
+        err.contains("--debug: the render of c/templates/s.yaml is not shown: it may hold a Secret"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
 }
 
 #[test]

@@ -94,6 +94,7 @@ fn choices(
         release_service: args.release_service.clone(),
         skip_schema_validation: args.skip_schema_validation,
         include_crds: flags.include_crds,
+        debug: args.debug,
     })
 }
 

@@ -76,18 +76,38 @@ impl Document {
 
 /// Parses `printed` (one document's text as printed: what kubectl reads) from `source`,
 /// starting at `line`. `None` for an empty or comment-only document. Errors read
-/// `source:line:col: message`; a line of the document is quoted only when the document
-/// cannot be a Secret.
+/// `source:line:col: message`, then the document's lines around the fault, numbered as
+/// in `source`, only when the document cannot be a Secret.
 pub fn parse(source: &str, printed: &str, line: usize) -> Result<Option<Value>> {
     crate::yaml::parse_document(printed, Schema::Kube).map(|v| (!v.is_null()).then_some(v)).map_err(|e| {
         let (at_line, column) = e.location().map_or((line, 1), |l| (line + l.line() - 1, l.column()));
         let excerpt = if crate::secret::may_be_secret_text(printed) {
             String::new()
         } else {
-            printed.lines().nth(at_line - line).map(|t| format!("\n  | {t}")).unwrap_or_default()
+            excerpt(printed, line, at_line, column)
         };
         anyhow!("{source}:{at_line}:{column}: not valid YAML: {}{excerpt}", crate::yaml::error_message(&e))
     })
+}
+
+/// Lines of `text` (whose first line is line `first`) around line `at`: two before, one
+/// after, each with its number, and a caret under `column` of line `at`.
+fn excerpt(text: &str, first: usize, at: usize, column: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let index = at - first;
+    if index >= lines.len() {
+        return String::new();
+    }
+    let shown = index.saturating_sub(2)..(index + 2).min(lines.len());
+    let width = (first + shown.end - 1).to_string().len();
+    let mut out = String::new();
+    for i in shown {
+        out.push_str(&format!("\n{:>width$} | {}", first + i, lines[i]).trim_end().to_string());
+        if i == index {
+            out.push_str(&format!("\n{:width$} | {}^", "", " ".repeat(column.saturating_sub(1))));
+        }
+    }
+    out
 }
 
 /// The resources of a parsed baseline document: itself, or the items of a `…List`.

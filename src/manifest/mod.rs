@@ -183,7 +183,7 @@ mod tests {
                 .starts_with("c/templates/x.yaml:6:5: not valid YAML: mapping values are not allowed"),
             "{err}"
         );
-        assert!(err.to_string().ends_with("\n  | a: b: c"), "{err}");
+        assert!(err.to_string().ends_with("\n6 | a: b: c\n  |     ^"), "{err}");
         let err = documents(
             &[file("c/templates/x.yaml", "\n\nkind: Secret\nmetadata: {name: s}\n")],
             &Options::default(),

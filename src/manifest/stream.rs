@@ -104,7 +104,7 @@ mod tests {
         let err = read("a: b: c\n", "base.yaml").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "base.yaml:1:5: not valid YAML: mapping values are not allowed in this context\n  | a: b: c"
+            "base.yaml:1:5: not valid YAML: mapping values are not allowed in this context\n1 | a: b: c\n  |     ^"
         );
     }
 

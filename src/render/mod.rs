@@ -62,7 +62,7 @@ pub fn render(
     collect_units(chart, &values.root, values, chart.name().to_string(), "", true, &mut units);
     let compiled: Vec<Result<(Tera, Context)>> =
         units.par_iter().map(|unit| compile(unit, release, caps, false)).collect();
-    let compiled: Vec<(Tera, Context)> = compiled.into_iter().collect::<Result<_>>()?;
+    let compiled = all_or_every_error(compiled)?;
     let jobs: Vec<(usize, String)> = units
         .iter()
         .enumerate()
@@ -146,10 +146,7 @@ fn compile(unit: &Unit, release: &Release, caps: &Capabilities, with_notes: bool
     }
     tera.set_fallback_prefixes(prefixes).map_err(|e| anyhow!("{e}"))?;
     register_all(&mut tera, unit.chart.files.clone());
-    tera.add_raw_templates(sources).map_err(|e| {
-        let what = format!("the templates of chart {} ({})", unit.base, unit.chart.dir.display());
-        located(&e, &what, &|name| template_text(unit, name))
-    })?;
+    add_templates(&mut tera, sources, unit)?;
     let mut context = Context::new();
     context.insert("Values", unit.values);
     context.insert("Chart", &context::chart_json(&unit.chart.meta, unit.is_root));
@@ -157,6 +154,67 @@ fn compile(unit: &Unit, release: &Release, caps: &Capabilities, with_notes: bool
     context.insert("Capabilities", &caps.to_json());
     context.insert("Environment", &serde_json::json!({ "Name": release.environment }));
     Ok((tera, context))
+}
+
+/// The values of `results`, or one error holding every error among them (each template
+/// that does not compile, in every chart), not only the first.
+fn all_or_every_error<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(value) => values.push(value),
+            Err(error) => match error.downcast_ref::<CompileErrors>() {
+                Some(CompileErrors(each)) => errors.extend(each.iter().cloned()),
+                None => errors.push(format!("{error:#}")),
+            },
+        }
+    }
+    match errors.len() {
+        0 => Ok(values),
+        1 => Err(anyhow!("{}", errors.remove(0))),
+        n => Err(anyhow!("{n} templates do not compile:\n\n{}", errors.join("\n\n"))),
+    }
+}
+
+/// The errors of a chart's templates that do not compile, one per template (or one
+/// for Tera's list of unknown names).
+#[derive(Debug)]
+struct CompileErrors(Vec<String>);
+
+impl std::fmt::Display for CompileErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("\n\n"))
+    }
+}
+
+impl std::error::Error for CompileErrors {}
+
+/// Adds a chart's templates to its Tera instance. When one does not compile, its error is
+/// kept, its text blanked (so templates that include it still resolve) and the rest
+/// compiled again, until they compile or Tera reports errors that are not one
+/// template's syntax (unknown filters, functions, templates: Tera lists all of those in
+/// one go). Every error is reported.
+fn add_templates(tera: &mut Tera, mut sources: Vec<(String, &str)>, unit: &Unit) -> Result<()> {
+    let what = format!("the templates of chart {} ({})", unit.base, unit.chart.dir.display());
+    let mut errors = Vec::new();
+    while let Err(error) = tera.add_raw_templates(sources.iter().map(|(name, text)| (name.as_str(), *text))) {
+        errors.push(format!("{:#}", located(&error, &what, &|name| template_text(unit, name))));
+        let text = error.to_string();
+        let locations: Vec<&str> = text.lines().filter_map(|l| l.trim_start().strip_prefix("--> ")).collect();
+        let failed = match locations.as_slice() {
+            [one] => one.rsplitn(3, ':').last(),
+            _ => None,
+        };
+        match sources.iter_mut().find(|(name, text)| Some(name.as_str()) == failed && !text.is_empty()) {
+            Some(source) => source.1 = "",
+            None => break,
+        }
+    }
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(CompileErrors(errors).into()),
+    }
 }
 
 /// Every filter and function rudder adds to Tera.
