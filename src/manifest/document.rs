@@ -102,7 +102,7 @@ fn excerpt(text: &str, first: usize, at: usize, column: usize) -> String {
     let width = (first + shown.end - 1).to_string().len();
     let mut out = String::new();
     for i in shown {
-        out.push_str(&format!("\n{:>width$} | {}", first + i, lines[i]).trim_end().to_string());
+        out.push_str(format!("\n{:>width$} | {}", first + i, lines[i]).trim_end());
         if i == index {
             out.push_str(&format!("\n{:width$} | {}^", "", " ".repeat(column.saturating_sub(1))));
         }
