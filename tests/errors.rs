@@ -27,6 +27,11 @@ fn every_template_that_does_not_compile_is_reported_in_one_run() {
 }
 
 #[test]
+fn a_component_without_an_implicit_parameter_says_how_to_pass_it() {
+    insta::assert_snapshot!(error("component-implicit", &[]));
+}
+
+#[test]
 fn invalid_rendered_yaml_names_template_and_line() {
     insta::assert_snapshot!(error("bad-yaml", &[]));
 }
