@@ -23,6 +23,8 @@ done
 for chart in "${charts[@]}"; do
   archive=$work/repo/$chart-0.1.0.tgz
   "$helm" show chart "$archive" | grep -qx "name: $chart" || { echo "helm show chart $chart: wrong name" >&2; exit 1; }
+  "$helm" show chart "$archive" | grep -qx "  rudder.dev/templates: tera" \
+    || { echo "helm show chart $chart: no rudder.dev/templates annotation" >&2; exit 1; }
   cmp <("$helm" show values "$archive") <(cat "charts/$chart/values.yaml"; echo) \
     || { echo "helm show values $chart differs from values.yaml" >&2; exit 1; }
   cmp <("$helm" show readme "$archive") <(cat "charts/$chart/README.md"; echo) \

@@ -69,9 +69,62 @@ pub fn archive(dir: &Path, options: &Options) -> Result<(String, Vec<u8>)> {
     Ok((file_name, gzip(&tar)?))
 }
 
-/// `Chart.yaml` as written, or rewritten with `--version` / `--app-version` (comments
-/// are then lost).
+/// The annotation a packaged chart carries to say its templates are Tera, not Go
+/// templates, for other tools and people (`helm show chart` prints it).
+pub const ENGINE_ANNOTATION: (&str, &str) = ("rudder.dev/templates", "tera");
+
+/// `Chart.yaml` as written (or rewritten with `--version` / `--app-version`, comments
+/// then lost), with [`ENGINE_ANNOTATION`].
 fn chart_yaml(chart: &Chart, options: &Options) -> Result<String> {
+    let text = versioned_chart_yaml(chart, options)?;
+    annotate(&text, &chart.dir.join("Chart.yaml").display().to_string())
+}
+
+/// `text` with [`ENGINE_ANNOTATION`] among its annotations: a line added to a block
+/// `annotations:` map or a new map at the end, so the rest stays as written; a
+/// flow-style map is written out again.
+fn annotate(text: &str, shown: &str) -> Result<String> {
+    let (key, value) = ENGINE_ANNOTATION;
+    let mut map = crate::yaml::parse_mapping(text, crate::yaml::Schema::Core, shown)?;
+    let annotations = map.get("annotations");
+    if annotations.and_then(|a| a.get(key)).and_then(|v| v.as_str()) == Some(value) {
+        return Ok(text.to_string());
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines.iter().position(|l| l.starts_with("annotations:") && l[12..].trim_start().is_empty());
+    let edited = match (annotations, at) {
+        (None | Some(serde_yaml::Value::Null), None) => {
+            let end = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+            Some(format!("{text}{end}annotations:\n  {key}: {value}\n"))
+        }
+        (Some(serde_yaml::Value::Mapping(_)), Some(at)) => {
+            let next =
+                lines[at + 1..].iter().find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+            let indent = next.map_or(0, |l| l.len() - l.trim_start().len());
+            let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            out.insert(at + 1, format!("{}{key}: {value}", " ".repeat(indent.max(1))));
+            Some(out.join("\n") + "\n")
+        }
+        _ => None,
+    };
+    if let Some(edited) = edited
+        && crate::yaml::parse_mapping(&edited, crate::yaml::Schema::Core, shown).is_ok_and(|m| {
+            m.get("annotations").and_then(|a| a.get(key)).and_then(|v| v.as_str()) == Some(value)
+        })
+    {
+        return Ok(edited);
+    }
+    let mut annotations = match map.get("annotations") {
+        Some(serde_yaml::Value::Mapping(existing)) => existing.clone(),
+        _ => serde_yaml::Mapping::new(),
+    };
+    annotations.insert(key.into(), value.into());
+    map.insert("annotations".into(), serde_yaml::Value::Mapping(annotations));
+    Ok(crate::yaml::to_string(&serde_yaml::Value::Mapping(map)))
+}
+
+/// `Chart.yaml` as written, or rewritten with `--version` / `--app-version`.
+fn versioned_chart_yaml(chart: &Chart, options: &Options) -> Result<String> {
     if options.version.is_none() && options.app_version.is_none() {
         return Ok(chart.chart_yaml.clone());
     }
@@ -169,6 +222,41 @@ fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
 /// Lowercase hex sha256 of `bytes`.
 pub fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod annotation_tests {
+    use super::annotate;
+
+    fn annotated(text: &str) -> String {
+        annotate(text, "Chart.yaml").unwrap()
+    }
+
+    #[test]
+    fn the_engine_annotation_is_added_keeping_the_text() {
+        assert_eq!(
+            annotated("# mine\napiVersion: v2\nname: a\nversion: 1.0.0"),
+            "# mine\napiVersion: v2\nname: a\nversion: 1.0.0\nannotations:\n  rudder.dev/templates: tera\n"
+        );
+        assert_eq!(
+            annotated("name: a\nannotations:\n    # team\n    owner: x\nversion: 1.0.0\n"),
+            "name: a\nannotations:\n    rudder.dev/templates: tera\n    # team\n    owner: x\nversion: 1.0.0\n"
+        );
+        let once = annotated("name: a\n");
+        assert_eq!(annotated(&once), once, "already annotated: unchanged");
+    }
+
+    #[test]
+    fn flow_and_other_annotation_values_are_written_out_again() {
+        assert_eq!(
+            annotated("name: a\nannotations: {owner: x}\n"),
+            "name: a\nannotations:\n  owner: x\n  rudder.dev/templates: tera\n"
+        );
+        assert_eq!(
+            annotated("name: a\nannotations:\n  rudder.dev/templates: go\n"),
+            "name: a\nannotations:\n  rudder.dev/templates: tera\n"
+        );
+    }
 }
 
 #[cfg(test)]

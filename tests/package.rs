@@ -117,6 +117,17 @@ fn source_date_epoch_sets_every_entry_time() {
 }
 
 #[test]
+fn a_packaged_chart_says_its_templates_are_tera() {
+    let dest = tempfile::tempdir().unwrap();
+    let (path, _) = package(&repo(), "charts/redis", dest.path(), &[]);
+    let chart = entry_text(&path, "redis/Chart.yaml").unwrap();
+    let source = std::fs::read_to_string(repo().join("charts/redis/Chart.yaml")).unwrap();
+    assert_eq!(chart, format!("{source}annotations:\n  rudder.dev/templates: tera\n"));
+    let (path, _) = package(&repo(), "charts/redis", dest.path(), &["--version", "2.0.0"]);
+    assert!(entry_text(&path, "redis/Chart.yaml").unwrap().contains("rudder.dev/templates: tera"));
+}
+
+#[test]
 fn version_and_app_version_flags_rewrite_chart_yaml() {
     let dest = tempfile::tempdir().unwrap();
     let (path, _) =
