@@ -14,6 +14,7 @@ mod helm_values;
 mod journal;
 mod output;
 mod package;
+mod ported;
 mod porting;
 mod render;
 mod security;
