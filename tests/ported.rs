@@ -1,6 +1,7 @@
 //! Real public charts ported to rudder (`tests/fixtures/ported/<chart>`, see its SOURCE):
-//! the port, rendered with each value set of the original's `ci/` directory (or its Tera
-//! twin under `port-values/`), must hold the resources helm renders from the original
+//! the port, rendered with each value set of the original's `ci/` directory and of
+//! `values/` (sets added for what `ci/` leaves out), or its Tera twin under
+//! `port-values/`, must hold the resources helm renders from the original
 //! (`helm/<set>.yaml`, written by helm v4 and re-checked by `.ci/ported-charts.sh`, which
 //! points `RUDDER_PORTED_HELM_DIR` at a fresh helm render), compared as data: same
 //! resources, same fields, apart from those `differences.yaml` lists with a reason.
@@ -72,7 +73,11 @@ fn ported_charts_render_the_resources_helm_renders_from_the_originals() {
         let differences: Vec<Difference> =
             serde_yaml::from_str(&std::fs::read_to_string(chart.join("differences.yaml")).unwrap()).unwrap();
         let mut failures = Vec::new();
-        for set in sorted_dir(&chart.join("original/ci")) {
+        let mut sets = sorted_dir(&chart.join("original/ci"));
+        if chart.join("values").is_dir() {
+            sets.extend(sorted_dir(&chart.join("values")));
+        }
+        for set in sets {
             let file = set.file_name().unwrap().to_str().unwrap();
             let stem = file.trim_end_matches(".yaml");
             let twin = chart.join("port-values").join(file);
@@ -119,5 +124,5 @@ fn ported_charts_render_the_resources_helm_renders_from_the_originals() {
         }
         assert!(failures.is_empty(), "{name}:\n{}", failures.join("\n"));
     }
-    assert!(checked >= 20, "only {checked} value sets checked");
+    assert!(checked >= 30, "only {checked} value sets checked");
 }
