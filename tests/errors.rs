@@ -282,5 +282,5 @@ fn a_go_template_says_it_is_one_and_points_at_the_porting_guide() {
         ),
         "{err}"
     );
-    assert!(err.trim_end().ends_with("see \"Porting a Helm chart\" in docs/charts.md"), "{err}");
+    assert!(err.trim_end().ends_with("see docs/porting.md"), "{err}");
 }

@@ -126,3 +126,37 @@ fn ported_charts_render_the_resources_helm_renders_from_the_originals() {
     }
     assert!(checked >= 30, "only {checked} value sets checked");
 }
+
+#[test]
+fn the_documented_proof_of_a_port_reports_zero_changes() {
+    // docs/porting.md: `rudder diff NAME PORT ... --against helm.yaml --release-service
+    // Helm --no-inject-namespace` with helm's render of the original.
+    for (chart, set) in [
+        ("prometheus-pushgateway", "default-values.yaml"),
+        ("prometheus-node-exporter", "sidecars-affinity-values.yaml"),
+    ] {
+        let dir = fixture("ported").join(chart);
+        let values =
+            ["original/ci", "values"].iter().map(|d| dir.join(d).join(set)).find(|p| p.exists()).unwrap();
+        let helm = dir.join("helm").join(set);
+        let out = run(
+            &dir,
+            &[
+                "diff",
+                "pg",
+                "port",
+                "-n",
+                "monitoring",
+                "-f",
+                values.to_str().unwrap(),
+                "--against",
+                helm.to_str().unwrap(),
+                "--release-service",
+                "Helm",
+                "--no-inject-namespace",
+            ],
+        );
+        assert_eq!(out.code, 0, "{chart}: {}{}", out.stdout, out.stderr);
+        assert!(out.stdout.starts_with("0 changed, 0 added, 0 removed, "), "{chart}: {}", out.stdout);
+    }
+}

@@ -1,4 +1,4 @@
-//! The porting table (`docs/porting.yaml`, shown in docs/charts.md): every row's Tera
+//! The porting table (`docs/porting.yaml`, shown in docs/porting.md): every row's Tera
 //! side, rendered by rudder, prints what helm printed for its Helm side
 //! (`tests/fixtures/porting/helm.json`, written and checked in CI by
 //! `.ci/porting-table.sh`), and the table in the docs is generated from the rows.
@@ -128,7 +128,7 @@ fn table(rows: &[Row]) -> String {
 
 #[test]
 fn the_table_in_the_docs_is_the_rows() {
-    let path = repo().join("docs/charts.md");
+    let path = repo().join("docs/porting.md");
     let docs = std::fs::read_to_string(&path).unwrap();
     let start = docs.find(START).expect("the table's start marker") + START.len();
     let end = docs.find(END).expect("the table's end marker");

@@ -398,7 +398,7 @@ fn component_hint(message: &str, excerpt: &str) -> Option<String> {
     })
 }
 
-const GO_TEMPLATE_HINT: &str = "\nhint: this template is written in Helm's Go template syntax; rudder's templates are Tera: `{{ .Values.x }}` is `{{ Values.x }}`, `{{- if … }}…{{- end }}` is `{%- if … %}…{%- endif %}`; see \"Porting a Helm chart\" in docs/charts.md";
+const GO_TEMPLATE_HINT: &str = "\nhint: this template is written in Helm's Go template syntax; rudder's templates are Tera: `{{ .Values.x }}` is `{{ Values.x }}`, `{{- if … }}…{{- end }}` is `{%- if … %}…{%- endif %}`; see docs/porting.md";
 
 /// True for a template in Go template syntax (`{{ .Values`, `{{- include`, `{{ end }}`).
 fn looks_like_go_template(source: &str) -> bool {
