@@ -62,6 +62,46 @@ fn kube_version_and_api_versions_reach_capabilities() {
 }
 
 #[test]
+fn api_versions_answer_group_version_and_group_version_kind_tests() {
+    // As helm v4: the defaults are group/versions only; `-a apps/v1/Deployment` adds a
+    // Kind form that charts test with `.Capabilities.APIVersions.Has`.
+    let (dir, chart) = scratch_chart();
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  gv: \"{{ \"apps/v1\" in Capabilities.APIVersions }}\"\n  gvk: \"{{ \"apps/v1/Deployment\" in Capabilities.APIVersions }}\"\n  beta: \"{{ \"policy/v1beta1\" in Capabilities.APIVersions }}\"\n",
+    )
+    .unwrap();
+    let out = crate::harness::ok(dir.path(), &["render", "c"]);
+    assert!(out.contains("gv: \"true\"\n  gvk: \"false\"\n  beta: \"false\"\n"), "{out}");
+    let out = crate::harness::ok(dir.path(), &["render", "c", "-a", "apps/v1/Deployment,policy/v1beta1"]);
+    assert!(out.contains("gv: \"true\"\n  gvk: \"true\"\n  beta: \"true\"\n"), "{out}");
+}
+
+#[test]
+fn as_secrets_encodes_binary_files_as_helm_does() {
+    // helm v4.1.4, `(.Files.Glob "certs/*").AsSecrets` over the same two files, printed
+    // `a.txt: dGV4dAo=` and `key.der: AP/+IGJpbmFyeQ==`.
+    let (dir, chart) = scratch_chart();
+    std::fs::create_dir_all(chart.join("certs")).unwrap();
+    std::fs::write(chart.join("certs/key.der"), b"\x00\xff\xfe binary").unwrap();
+    std::fs::write(chart.join("certs/a.txt"), "text\n").unwrap();
+    std::fs::write(
+        chart.join("templates/s.yaml"),
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\ndata:\n  {{- files(glob=\"certs/*\") | as_secrets | nindent(width=2) }}\n",
+    )
+    .unwrap();
+    let out = crate::harness::ok(dir.path(), &["render", "c"]);
+    assert!(out.ends_with("data:\n  a.txt: dGV4dAo=\n  key.der: AP/+IGJpbmFyeQ==\n"), "{out}");
+    std::fs::write(
+        chart.join("templates/s.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  {{- files(glob=\"certs/*\") | as_config | nindent(width=2) }}\n",
+    )
+    .unwrap();
+    let err = crate::harness::fails(dir.path(), &["render", "c"]);
+    assert!(err.contains("\"certs/key.der\" is not UTF-8 text; a binary file belongs in a Secret"), "{err}");
+}
+
+#[test]
 fn set_file_and_stdin_values_reach_templates() {
     let dir = fixture("plain");
     let out = crate::harness::run_with_stdin(

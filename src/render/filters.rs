@@ -203,27 +203,38 @@ fn file_lines(files: &Files, kwargs: &Kwargs) -> TeraResult<Vec<String>> {
 /// `.Files.Glob ... | .AsConfig`: keyed by base name, sorted, block YAML, no trailing
 /// newline. Two files with one base name are refused (Helm keeps one at random).
 fn as_config(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
-    by_base_name(value, "as_config", |text| text.to_string())
+    by_base_name(value, "as_config", |path, bytes| match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(_) => Err(message(format!(
+            "`as_config`: {path:?} is not UTF-8 text; a binary file belongs in a Secret (`as_secrets`)"
+        ))),
+    })
 }
 
-/// `files(glob="certs/*") | as_secrets`: as `as_config`, each file's text base64-encoded,
-/// as Helm's `.AsSecrets`, for a Secret's `data`.
+/// `files(glob="certs/*") | as_secrets`: as `as_config`, each file's bytes (text or
+/// binary) base64-encoded, as Helm's `.AsSecrets`, for a Secret's `data`.
 fn as_secrets(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
-    by_base_name(value, "as_secrets", |text| base64::engine::general_purpose::STANDARD.encode(text))
+    by_base_name(value, "as_secrets", |_, bytes| Ok(base64::engine::general_purpose::STANDARD.encode(bytes)))
 }
 
-fn by_base_name(value: &Value, filter: &str, encode: impl Fn(&str) -> String) -> TeraResult<String> {
+fn by_base_name(
+    value: &Value,
+    filter: &str,
+    encode: impl Fn(&str, &[u8]) -> TeraResult<String>,
+) -> TeraResult<String> {
     let Some(map) = value.as_map() else {
         return Err(message(format!("`{filter}` takes the map `files(glob=...)` returns")));
     };
     let mut by_name = std::collections::BTreeMap::new();
     for (path, text) in map.iter() {
         let path = path.to_string();
-        let Some(text) = text.as_str() else {
-            return Err(message(format!("`{filter}`: {path:?} is not a file's text")));
+        let bytes = match (text.as_str(), text.as_bytes()) {
+            (Some(text), _) => text.as_bytes(),
+            (None, Some(bytes)) => bytes,
+            _ => return Err(message(format!("`{filter}`: {path:?} is not a file's content"))),
         };
         let name = path.rsplit('/').next().unwrap_or(&path).to_string();
-        if by_name.insert(name.clone(), encode(text)).is_some() {
+        if by_name.insert(name.clone(), encode(&path, bytes)?).is_some() {
             return Err(message(format!("`{filter}`: two files are named {name:?}; glob one directory")));
         }
     }
@@ -234,8 +245,9 @@ fn by_base_name(value: &Value, filter: &str, encode: impl Fn(&str) -> String) ->
     Ok(text)
 }
 
-/// `files(glob="config/*")`: a map of matching paths to their text, sorted by path.
-/// `*` stays within one directory; `**` crosses directories.
+/// `files(glob="config/*")`: a map of matching paths to their text (the bytes of a file
+/// that is not UTF-8, for `as_secrets`), sorted by path. `*` stays within one directory;
+/// `**` crosses directories.
 fn glob(files: &Files, kwargs: &Kwargs) -> TeraResult<Value> {
     let pattern = kwargs.must_get::<&str>("glob")?;
     let matcher = crate::glob::matcher(pattern, false).map_err(|e| {
@@ -244,9 +256,11 @@ fn glob(files: &Files, kwargs: &Kwargs) -> TeraResult<Value> {
     })?;
     let mut map = tera::Map::new();
     for (path, bytes) in files.iter().filter(|(path, _)| matcher.is_match(path.as_str())) {
-        let text = String::from_utf8(bytes.clone())
-            .map_err(|_| message(format!("file {path:?} is not UTF-8 text")))?;
-        map.insert(path.clone().into(), Value::from(text));
+        let content = match String::from_utf8(bytes.clone()) {
+            Ok(text) => Value::from(text),
+            Err(_) => Value::bytes(bytes.clone()),
+        };
+        map.insert(path.clone().into(), content);
     }
     Ok(Value::from(map))
 }
