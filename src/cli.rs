@@ -319,4 +319,27 @@ mod tests {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
     }
+
+    #[test]
+    fn every_command_and_argument_has_help_text() {
+        use clap::CommandFactory;
+        fn missing(command: &clap::Command, path: &str, out: &mut Vec<String>) {
+            let path = format!("{path} {}", command.get_name()).trim().to_string();
+            if command.get_about().is_none() && path != "rudder" {
+                out.push(format!("{path}: no about"));
+            }
+            for arg in command.get_arguments() {
+                let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+                if !builtin && arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    out.push(format!("{path}: --{} has no help", arg.get_id()));
+                }
+            }
+            for sub in command.get_subcommands() {
+                missing(sub, &path, out);
+            }
+        }
+        let mut out = Vec::new();
+        missing(&super::Cli::command(), "", &mut out);
+        assert!(out.is_empty(), "{}", out.join("\n"));
+    }
 }
