@@ -137,7 +137,9 @@ fn tpl_renders_a_value_as_a_template_of_the_chart_one_level_deep() {
     let err = crate::harness::fails(dir.path(), &["render", "r1", "c"]);
     assert!(err.starts_with("error: c/templates/cm.yaml:6:"), "{err}");
     assert!(
-        err.contains("tpl: tpl cannot be called from inside tpl (at 1:4 of the template string)"),
+        err.contains(
+            "tpl: tpl cannot be called from inside tpl (at 1:4 of the template string, the value at Values.nested)"
+        ),
         "{err}"
     );
 }

@@ -64,7 +64,9 @@ pub fn tpl(chart: &Chart, kwargs: &Kwargs, state: &State) -> TeraResult<String> 
         let mut lines = text.lines();
         let message = lines.next().unwrap_or_default().to_string();
         let at = lines.find_map(|l| l.trim_start().strip_prefix("--> __tera_one_off:")).unwrap_or("1:1");
-        Error::message(format!("tpl: {message} (at {at} of the template string)"))
+        let values = context.get("Values").and_then(|v| value_path(v, template, "Values"));
+        let whose = values.map(|path| format!(", the value at {path}")).unwrap_or_default();
+        Error::message(format!("tpl: {message} (at {at} of the template string{whose})"))
     })?;
     let limit = crate::limits::TEMPLATE_OUTPUT.get_usize();
     if out.len() > limit {
@@ -73,4 +75,29 @@ pub fn tpl(chart: &Chart, kwargs: &Kwargs, state: &State) -> TeraResult<String> 
         )));
     }
     Ok(out)
+}
+
+/// The path (`Values.a.b[0]`) of the first string in `value` equal to `text`, depth
+/// first in key order: which value a failing `tpl` template came from.
+fn value_path(value: &tera::Value, text: &str, path: &str) -> Option<String> {
+    if value.as_str() == Some(text) {
+        return Some(path.to_string());
+    }
+    if let Some(map) = value.as_map() {
+        return map.iter().find_map(|(key, item)| value_path(item, text, &format!("{path}.{key}")));
+    }
+    value.as_array()?.iter().enumerate().find_map(|(i, item)| value_path(item, text, &format!("{path}[{i}]")))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_failing_template_is_traced_to_its_value() {
+        let values = tera::Value::from_serializable(&serde_json::json!({
+            "a": {"list": ["x", "{{ nope }}"]},
+            "b": "{{ nope }}",
+        }));
+        assert_eq!(super::value_path(&values, "{{ nope }}", "Values").as_deref(), Some("Values.a.list[1]"));
+        assert_eq!(super::value_path(&values, "other", "Values"), None);
+    }
 }
