@@ -202,7 +202,7 @@ fn fuzz_render_over_values() {
             return;
         };
         let Ok(values) = crate::values::resolve(&chart, user) else { return };
-        if let Ok(files) = crate::render::render(&chart, &values, &release, &caps) {
+        if let Ok(files) = crate::render::render(&chart, &values, &release, &caps, None) {
             let _ = crate::manifest::documents(&files, &Default::default());
         }
     });

@@ -7,6 +7,11 @@ use clap::Parser;
 use rudder::present::{EXIT_ERROR, EXIT_OK};
 use std::process::ExitCode;
 
+/// jemalloc: rendering allocates and frees many small strings and maps; measured in
+/// docs/performance.md.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,

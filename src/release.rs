@@ -44,6 +44,9 @@ pub struct Choices {
     pub include_crds: bool,
     /// `--debug`: an error in a rendered document comes with the template's whole render.
     pub debug: bool,
+    /// `--show-only` patterns: only the templates they match are compiled and rendered
+    /// (the output stage checks that each matched one).
+    pub show_only: Vec<String>,
 }
 
 /// A project (if any) and its chart, loaded once.
@@ -177,8 +180,18 @@ impl Release<'_> {
 
     /// Renders the release into checked, ordered documents.
     pub fn render(&self) -> Result<Manifest> {
-        let files =
-            crate::render::render(&self.workspace.chart, &self.values, &self.info, &self.capabilities)?;
+        let patterns = &self.workspace.choices.show_only;
+        let matchers: Vec<_> = patterns
+            .iter()
+            .filter_map(|pattern| crate::glob::matcher(pattern.trim_start_matches("./"), false).ok())
+            .collect();
+        let selected = |path: &str| matchers.iter().any(|m| m.is_match(path));
+        let selection: crate::render::Selection = match patterns.is_empty() {
+            true => None,
+            false => Some(&selected),
+        };
+        let chart = &self.workspace.chart;
+        let files = crate::render::render(chart, &self.values, &self.info, &self.capabilities, selection)?;
         let crds = self.crd_files()?;
         let options = crate::manifest::Options { crds: &crds, ..self.manifest_options() };
         crate::manifest::documents(&files, &options).map_err(|error| self.with_render(error, &files))

@@ -102,6 +102,34 @@ fn as_secrets_encodes_binary_files_as_helm_does() {
 }
 
 #[test]
+fn show_only_compiles_and_renders_only_the_selected_templates() {
+    // a.yaml includes b.yaml (not a partial): compiling a.yaml alone fails, so rudder
+    // compiles the whole chart; c.yaml does not compile and is never selected.
+    let (dir, chart) = scratch_chart();
+    let cm = |name: &str| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n");
+    std::fs::write(chart.join("templates/_name.tpl"), "{{ Release.Name }}").unwrap();
+    std::fs::write(chart.join("templates/a.yaml"), format!("{}---\n{{% include \"b.yaml\" %}}", cm("a")))
+        .unwrap();
+    std::fs::write(chart.join("templates/b.yaml"), cm("b-{% include \"_name.tpl\" %}")).unwrap();
+    std::fs::write(chart.join("templates/d.yaml"), cm("d-{% include \"_name.tpl\" %}")).unwrap();
+    std::fs::write(chart.join("templates/c.yaml"), "{{ broken").unwrap();
+    let out = crate::harness::ok(dir.path(), &["render", "r", "c", "-s", "templates/d.yaml"]);
+    assert_eq!(
+        out,
+        "---\n# Source: c/templates/d.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d-r\n"
+    );
+    let err = crate::harness::fails(dir.path(), &["render", "r", "c", "-s", "templates/a.yaml"]);
+    assert!(err.starts_with("error: c/templates/c.yaml:1:"), "the fallback compiles every template: {err}");
+    std::fs::remove_file(chart.join("templates/c.yaml")).unwrap();
+    let out = crate::harness::ok(dir.path(), &["render", "r", "c", "-s", "templates/a.yaml"]);
+    assert!(out.contains("name: a\n") && out.contains("name: b-r\n"), "{out}");
+    assert!(
+        crate::harness::fails(dir.path(), &["render", "r", "c", "-s", "templates/nope.yaml"])
+            .contains("could not find template templates/nope.yaml")
+    );
+}
+
+#[test]
 fn set_file_and_stdin_values_reach_templates() {
     let dir = fixture("plain");
     let out = crate::harness::run_with_stdin(

@@ -95,6 +95,7 @@ fn choices(
         skip_schema_validation: args.skip_schema_validation,
         include_crds: flags.include_crds,
         debug: args.debug,
+        show_only: Vec::new(),
     })
 }
 
@@ -147,6 +148,7 @@ fn render(args: RenderArgs) -> Result<()> {
     let mut choices = choices(chart, release_name, &args.values, args.manifest)?;
     choices.kube_version = args.kube_version.clone();
     choices.api_versions = args.api_versions.clone();
+    choices.show_only = args.show_only.clone();
     let workspace = open(choices)?;
     if args.all_envs {
         write_every_environment(&workspace)?;

@@ -47,12 +47,19 @@ struct Unit<'c> {
     is_root: bool,
 }
 
-/// Renders every template of `chart` and its enabled subcharts, sorted by path.
+/// Which templates a render renders: `None` for all, or a predicate on a template's path
+/// under the root chart (`templates/x.yaml`, `charts/sub/templates/y.yaml`), as
+/// `--show-only` names them.
+pub type Selection<'a> = Option<&'a (dyn Fn(&str) -> bool + Sync)>;
+
+/// Renders every template of `chart` and its enabled subcharts (or those `selection`
+/// accepts: a chart with none of them is not even compiled), sorted by path.
 pub fn render(
     chart: &Chart,
     values: &Values,
     release: &Release,
     caps: &Capabilities,
+    selection: Selection,
 ) -> Result<Vec<RenderedFile>> {
     if chart.meta.is_library() {
         bail!("{}: library charts are not installable (type: library)", chart.dir.display());
@@ -60,14 +67,26 @@ pub fn render(
     check_kube_version(chart, caps)?;
     let mut units = Vec::new();
     collect_units(chart, &values.root, values, chart.name().to_string(), "", true, &mut units);
-    let compiled: Vec<Result<(Tera, Context)>> =
-        units.par_iter().map(|unit| compile(unit, release, caps, false)).collect();
+    let root = chart.name();
+    let selected =
+        |unit: &Unit, path: &str| selection.is_none_or(|accepts| accepts(&under_root(root, unit, path)));
+    units.retain(|unit| unit.chart.templates.iter().any(|t| t.is_rendered() && selected(unit, &t.path)));
+    let compiled: Vec<Result<(Tera, Context)>> = units
+        .par_iter()
+        .map(|unit| match selection {
+            None => compile(unit, release, caps, false, None),
+            Some(_) => compile(unit, release, caps, false, Some(&|path: &str| selected(unit, path)))
+                .or_else(|_| compile(unit, release, caps, false, None)),
+        })
+        .collect();
     let compiled = all_or_every_error(compiled)?;
     let jobs: Vec<(usize, String)> = units
         .iter()
         .enumerate()
         .flat_map(|(index, unit)| {
-            unit.chart.templates.iter().filter(|t| t.is_rendered()).map(move |t| (index, t.path.clone()))
+            let unit_templates = unit.chart.templates.iter();
+            let rendered = unit_templates.filter(move |t| t.is_rendered() && selected(unit, &t.path));
+            rendered.map(move |t| (index, t.path.clone()))
         })
         .collect();
     let total = AtomicUsize::new(crate::limits::RENDER_OUTPUT.get_usize());
@@ -78,6 +97,15 @@ pub fn render(
     let mut files: Vec<RenderedFile> = results.into_iter().collect::<Result<_>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// A template's path under the root chart: `templates/x.yaml` for the root's own,
+/// `charts/sub/templates/y.yaml` for a subchart's.
+fn under_root(root: &str, unit: &Unit, path: &str) -> String {
+    match unit.base.strip_prefix(root).and_then(|rest| rest.strip_prefix('/')) {
+        Some(charts) => format!("{charts}/templates/{path}"),
+        None => format!("templates/{path}"),
+    }
 }
 
 /// The root chart's `templates/NOTES.txt` rendered as Helm renders it after an install
@@ -92,7 +120,7 @@ pub fn render_notes(
         return Ok(None);
     }
     let unit = Unit { chart, base: chart.name().to_string(), values: &values.root, is_root: true };
-    let compiled = compile(&unit, release, caps, true)?;
+    let compiled = compile(&unit, release, caps, true, None)?;
     let total = AtomicUsize::new(crate::limits::RENDER_OUTPUT.get_usize());
     Ok(Some(render_one(&compiled, &unit, NOTES, &total)?.text))
 }
@@ -124,13 +152,29 @@ fn collect_units<'c>(
 }
 
 /// Builds the chart's Tera instance (its templates, its `NOTES.txt` only `with_notes`,
-/// plus its library subcharts' partials) and the context shared by its templates.
-fn compile(unit: &Unit, release: &Release, caps: &Capabilities, with_notes: bool) -> Result<(Tera, Context)> {
+/// plus its library subcharts' partials) and the context shared by its templates. With
+/// `only`, the chart's own templates are its partials and those `only` accepts (a path
+/// under `templates/`); a caller falls back to all when that does not compile (a
+/// selected template includes another).
+fn compile(
+    unit: &Unit,
+    release: &Release,
+    caps: &Capabilities,
+    with_notes: bool,
+    only: Option<&dyn Fn(&str) -> bool>,
+) -> Result<(Tera, Context)> {
     let mut tera = Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
     let mut sources: Vec<(String, &str)> = Vec::new();
     let mut prefixes = vec![format!("{}/templates/", unit.base)];
     add_sources(unit.chart, &unit.base, &mut sources);
+    if let Some(only) = only {
+        let own = format!("{}/templates/", unit.base);
+        sources.retain(|(name, _)| {
+            let path = name.strip_prefix(&own).unwrap_or(name);
+            path.rsplit('/').next().is_some_and(|base| base.starts_with('_')) || only(path)
+        });
+    }
     if let Some(notes) = unit.chart.templates.iter().find(|t| with_notes && t.path == NOTES) {
         sources.push((format!("{}/templates/{NOTES}", unit.base), notes.text.as_str()));
     }
