@@ -95,9 +95,8 @@ pub fn documents(files: &[RenderedFile], options: &Options) -> Result<Manifest> 
             crds += 1;
         }
     }
-    for file in files {
-        for (line, text) in split(&file.text) {
-            let Some(document) = stream::rendered(&file.path, text, line)? else { continue };
+    for parsed in parse_all(files) {
+        for document in parsed? {
             scopes.learn(&document.value);
             if let Hook::Unknown(events) = &document.hook {
                 manifest.warnings.push(format!(
@@ -124,6 +123,19 @@ pub fn documents(files: &[RenderedFile], options: &Options) -> Result<Manifest> 
     manifest.documents[crds..]
         .sort_by(|a, b| (a.hook.is_hook(), rank(&a.kind)).cmp(&(b.hook.is_hook(), rank(&b.kind))));
     Ok(manifest)
+}
+
+/// The documents of each file, parsed in parallel (parsing is most of this stage's work),
+/// in file order.
+fn parse_all(files: &[RenderedFile]) -> Vec<Result<Vec<Document>>> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|file| {
+            let pieces = split(&file.text).into_iter();
+            pieces.filter_map(|(line, text)| stream::rendered(&file.path, text, line).transpose()).collect()
+        })
+        .collect()
 }
 
 /// The sort key of a kind: its place in [`INSTALL_ORDER`], or after all of them by name.
