@@ -125,10 +125,17 @@ fn diff_environment(
     options: &Options,
 ) -> Result<Outcome> {
     let new = workspace.release(env)?;
-    let documents = render_release(&new)?;
+    // The render and the baseline are independent: read the baseline while rendering
+    // (the render's loading and compiling are largely one-threaded).
+    let (documents, old) = rayon::join(|| render_release(&new), || load_baseline(baseline, env, &new));
+    let documents = documents?;
     let namespace = new.info.namespace.clone();
-    let new_resources = rudder::diff::from_documents(&documents, &namespace)?;
-    let old = load_baseline(baseline, env, &new)?;
+    let mut rendered = Vec::new();
+    if args.update {
+        rudder::output::write_stream(&documents, &mut rendered)?;
+    }
+    let new_resources = rudder::diff::from_documents(documents, &namespace)?;
+    let old = old?;
     let report = Report {
         label: env.map(str::to_string),
         baseline: old.shown,
@@ -140,11 +147,7 @@ fn diff_environment(
         )
     };
     let update = match old.update_path {
-        Some(path) if args.update => {
-            let mut bytes = Vec::new();
-            rudder::output::write_stream(&documents, &mut bytes)?;
-            Some((path, bytes))
-        }
+        Some(path) if args.update => Some((path, rendered)),
         _ => None,
     };
     Ok(Outcome { report, update })
@@ -223,7 +226,7 @@ fn load_baseline(baseline: &Baseline, env: Option<&str>, new: &Release) -> Resul
 /// A baseline that is itself a render (another environment, or a revision); documents
 /// without a namespace count in the new render's `namespace`.
 fn rendered_resources(release: &Release, namespace: &str) -> Result<Vec<Resource>> {
-    rudder::diff::from_documents(&render_release(release)?, namespace)
+    rudder::diff::from_documents(render_release(release)?, namespace)
 }
 
 fn write_report(reports: &[Report], args: &DiffArgs) -> Result<()> {

@@ -11,13 +11,13 @@ use std::path::Path;
 /// The resources of documents (a render, or a baseline read by
 /// [`crate::manifest::read_stream`]). Documents without a namespace belong to `namespace`;
 /// a `…List` document is opened into its items.
-pub fn from_documents(documents: &[Document], namespace: &str) -> Result<Vec<Resource>> {
+pub fn from_documents(documents: Vec<Document>, namespace: &str) -> Result<Vec<Resource>> {
     let mut resources = Vec::with_capacity(documents.len());
     for document in documents {
         match document.value.get("items") {
             Some(Value::Sequence(_)) if document.kind.ends_with("List") => {
                 let items = crate::manifest::read_stream(&format!("{}\n", document.text), &document.source)?;
-                resources.extend(items.iter().map(|item| resource(item, namespace)));
+                resources.extend(items.into_iter().map(|item| resource(item, namespace)));
             }
             _ => resources.push(resource(document, namespace)),
         }
@@ -25,19 +25,20 @@ pub fn from_documents(documents: &[Document], namespace: &str) -> Result<Vec<Res
     Ok(resources)
 }
 
-fn resource(document: &Document, namespace: &str) -> Resource {
+/// A document as a resource; its value moves, it is not copied.
+fn resource(document: Document, namespace: &str) -> Resource {
     Resource {
         id: document.id(namespace),
-        api_version: document.api_version.clone(),
-        value: document.value.clone(),
         origin: document.origin(),
+        api_version: document.api_version,
+        value: document.value,
     }
 }
 
 /// The resources of a YAML stream read from `origin` (a file name or `<stdin>`), parsed
 /// as kubectl parses it. Errors name `origin:line:col` and never quote a Secret.
 pub fn parse_stream(text: &str, origin: &str, namespace: &str) -> Result<Vec<Resource>> {
-    Ok(crate::manifest::read_stream(text, origin)?.iter().map(|d| resource(d, namespace)).collect())
+    Ok(crate::manifest::read_stream(text, origin)?.into_iter().map(|d| resource(d, namespace)).collect())
 }
 
 /// Reads a baseline: one YAML file, or every `.yaml`/`.yml`/`.json` file under a

@@ -190,6 +190,9 @@ fn changed(old: Resource, new: Resource, options: &Options) -> Option<Entry> {
     if is_secret(&new.id) && !options.show_secrets {
         secrets::mask(Some(&mut old_value), Some(&mut new_value));
     }
+    if old_value == new_value {
+        return None; // most resources of a diff: no need to align and walk them
+    }
     align::align(&mut old_value, &new_value);
     let fields = fields::changes(&old_value, &new_value);
     if fields.is_empty() {
