@@ -222,7 +222,7 @@ pub struct SourceFile {
 
 /// Every file of the chart except `charts/`, sorted by path, with its bytes.
 fn walk(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<SourceFile>> {
-    let mut files = Vec::new();
+    let mut found = Vec::new();
     let mut total = 0u64;
     let walker = WalkDir::new(root).follow_links(true).sort_by_file_name().min_depth(1).into_iter();
     let walker = walker.filter_entry(|entry| {
@@ -256,11 +256,19 @@ fn walk(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<SourceFile>> {
         }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         check_size(size, &mut total, &shown)?;
-        let bytes = crate::input::read(entry.path(), &shown, max_file_size())?;
         let executable = entry.metadata().map(|m| is_executable(&m)).unwrap_or(false);
-        files.push(SourceFile { path: rel, bytes, executable });
+        found.push((rel, entry.into_path(), shown, executable));
     }
-    Ok(files)
+    // Read in parallel (a big chart has thousands of files); errors in walk order.
+    use rayon::prelude::*;
+    let read: Vec<Result<SourceFile>> = found
+        .into_par_iter()
+        .map(|(path, full, shown, executable)| {
+            let bytes = crate::input::read(&full, &shown, max_file_size())?;
+            Ok(SourceFile { path, bytes, executable })
+        })
+        .collect();
+    read.into_iter().collect()
 }
 
 #[cfg(unix)]
@@ -435,21 +443,26 @@ fn load_vendored(
     parent: &Chart,
     root: &Path,
     ignore: &Ignore,
-    stack: &mut Vec<PathBuf>,
+    stack: &[PathBuf],
 ) -> Result<Vec<(String, Chart)>> {
-    let mut charts = Vec::new();
-    for name in vendored_names(&parent.dir, root, ignore)? {
-        let shown = parent.dir.join("charts").join(&name);
-        let path = root.join("charts").join(&name);
-        ensure_inside(root, &path, &shown)?;
-        if name.ends_with(".tgz") && path.is_file() {
-            charts.push((name, load_archive_file(&shown)?));
-            continue;
-        }
-        if !path.is_dir() {
-            bail!("{}: not a chart directory (expected charts/<name>/Chart.yaml)", shown.display());
-        }
-        charts.push((name, load_dir(&shown, stack)?));
-    }
-    Ok(charts)
+    // Subcharts load in parallel (an umbrella may have thousands); errors in name order.
+    use rayon::prelude::*;
+    let names = vendored_names(&parent.dir, root, ignore)?;
+    let loaded: Vec<Result<(String, Chart)>> = names
+        .into_par_iter()
+        .map(|name| {
+            let shown = parent.dir.join("charts").join(&name);
+            let path = root.join("charts").join(&name);
+            ensure_inside(root, &path, &shown)?;
+            if name.ends_with(".tgz") && path.is_file() {
+                return Ok((name, load_archive_file(&shown)?));
+            }
+            if !path.is_dir() {
+                bail!("{}: not a chart directory (expected charts/<name>/Chart.yaml)", shown.display());
+            }
+            let chart = load_dir(&shown, &mut stack.to_vec())?;
+            Ok((name, chart))
+        })
+        .collect();
+    loaded.into_iter().collect()
 }
