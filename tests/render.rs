@@ -130,6 +130,26 @@ fn show_only_compiles_and_renders_only_the_selected_templates() {
 }
 
 #[test]
+fn a_big_chart_compiled_in_shares_renders_and_reports_as_one() {
+    // 150 templates: compiled as one Tera instance per thread. t000 includes t149 (in
+    // another share), so its share falls back to the whole chart.
+    let (dir, chart) = scratch_chart();
+    let cm = |i: usize| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t{i:03}\n");
+    for i in 0..150 {
+        let include = if i == 0 { "---\n{% include \"t149.yaml\" %}" } else { "" };
+        std::fs::write(chart.join(format!("templates/t{i:03}.yaml")), format!("{}{include}", cm(i))).unwrap();
+    }
+    let out = crate::harness::ok(dir.path(), &["render", "r", "c"]);
+    assert_eq!(out.matches("kind: ConfigMap").count(), 151, "{out}");
+    std::fs::write(chart.join("templates/t010.yaml"), "{{ broken").unwrap();
+    std::fs::write(chart.join("templates/t140.yaml"), "{% if %}").unwrap();
+    let err = crate::harness::fails(dir.path(), &["render", "r", "c"]);
+    assert!(err.starts_with("error: 2 templates do not compile:"), "{err}");
+    assert_eq!(err.matches("c/templates/t010.yaml:1:").count(), 1, "{err}");
+    assert_eq!(err.matches("c/templates/t140.yaml:1:").count(), 1, "{err}");
+}
+
+#[test]
 fn set_file_and_stdin_values_reach_templates() {
     let dir = fixture("plain");
     let out = crate::harness::run_with_stdin(

@@ -71,32 +71,77 @@ pub fn render(
     let selected =
         |unit: &Unit, path: &str| selection.is_none_or(|accepts| accepts(&under_root(root, unit, path)));
     units.retain(|unit| unit.chart.templates.iter().any(|t| t.is_rendered() && selected(unit, &t.path)));
-    let compiled: Vec<Result<(Tera, Context)>> = units
+    let plans = plan_engines(&units, &selected, selection.is_some());
+    let compiled: Vec<Result<(Tera, Context)>> = plans
         .par_iter()
-        .map(|unit| match selection {
-            None => compile(unit, release, caps, false, None),
-            Some(_) => compile(unit, release, caps, false, Some(&|path: &str| selected(unit, path)))
-                .or_else(|_| compile(unit, release, caps, false, None)),
+        .map(|plan| {
+            let unit = &units[plan.unit];
+            match &plan.only {
+                None => compile(unit, release, caps, false, None),
+                Some(paths) => compile(unit, release, caps, false, Some(&|path: &str| paths.contains(path)))
+                    .or_else(|_| compile(unit, release, caps, false, None)),
+            }
         })
         .collect();
     let compiled = all_or_every_error(compiled)?;
-    let jobs: Vec<(usize, String)> = units
+    let jobs: Vec<(usize, &str)> = plans
         .iter()
         .enumerate()
-        .flat_map(|(index, unit)| {
-            let unit_templates = unit.chart.templates.iter();
-            let rendered = unit_templates.filter(move |t| t.is_rendered() && selected(unit, &t.path));
-            rendered.map(move |t| (index, t.path.clone()))
-        })
+        .flat_map(|(index, plan)| plan.templates.iter().map(move |path| (index, path.as_str())))
         .collect();
     let total = AtomicUsize::new(crate::limits::RENDER_OUTPUT.get_usize());
     let results: Vec<Result<RenderedFile>> = jobs
         .par_iter()
-        .map(|(index, path)| render_one(&compiled[*index], &units[*index], path, &total))
+        .map(|&(index, path)| render_one(&compiled[index], &units[plans[index].unit], path, &total))
         .collect();
     let mut files: Vec<RenderedFile> = results.into_iter().collect::<Result<_>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// One Tera instance to build: for chart `unit`, with all its templates (`only` is
+/// `None`) or only its partials and `only`; it renders `templates`.
+struct Plan {
+    unit: usize,
+    only: Option<std::collections::BTreeSet<String>>,
+    templates: Vec<String>,
+}
+
+/// A chart with at least this many templates to render is compiled as several Tera
+/// instances, one per thread, each with its share of the templates and all the partials.
+const SPLIT_FROM: usize = 100;
+
+/// The Tera instances a render builds: one per chart, several for a big chart (Tera
+/// compiles one instance on one thread), each chart's selected templates only when a
+/// selection is given. A share that does not compile alone (a template includes another)
+/// falls back to the whole chart.
+fn plan_engines(
+    units: &[Unit],
+    selected: &(dyn Fn(&Unit, &str) -> bool + Sync),
+    selecting: bool,
+) -> Vec<Plan> {
+    let threads = rayon::current_num_threads().max(1);
+    let mut plans = Vec::new();
+    for (index, unit) in units.iter().enumerate() {
+        let templates: Vec<String> = unit
+            .chart
+            .templates
+            .iter()
+            .filter(|t| t.is_rendered() && selected(unit, &t.path))
+            .map(|t| t.path.clone())
+            .collect();
+        if templates.len() >= SPLIT_FROM && threads > 1 {
+            let share = templates.len().div_ceil(threads);
+            for chunk in templates.chunks(share) {
+                let only = Some(chunk.iter().cloned().collect());
+                plans.push(Plan { unit: index, only, templates: chunk.to_vec() });
+            }
+        } else {
+            let only = selecting.then(|| templates.iter().cloned().collect());
+            plans.push(Plan { unit: index, only, templates });
+        }
+    }
+    plans
 }
 
 /// A template's path under the root chart: `templates/x.yaml` for the root's own,
@@ -168,13 +213,6 @@ fn compile(
     let mut sources: Vec<(String, &str)> = Vec::new();
     let mut prefixes = vec![format!("{}/templates/", unit.base)];
     add_sources(unit.chart, &unit.base, &mut sources);
-    if let Some(only) = only {
-        let own = format!("{}/templates/", unit.base);
-        sources.retain(|(name, _)| {
-            let path = name.strip_prefix(&own).unwrap_or(name);
-            path.rsplit('/').next().is_some_and(|base| base.starts_with('_')) || only(path)
-        });
-    }
     if let Some(notes) = unit.chart.templates.iter().find(|t| with_notes && t.path == NOTES) {
         sources.push((format!("{}/templates/{NOTES}", unit.base), notes.text.as_str()));
     }
@@ -190,6 +228,14 @@ fn compile(
     }
     tera.set_fallback_prefixes(prefixes).map_err(|e| anyhow!("{e}"))?;
     register_all(&mut tera, unit.chart.files.clone());
+    // `tpl` above sees every template; this instance compiles only its share.
+    if let Some(only) = only {
+        let own = format!("{}/templates/", unit.base);
+        sources.retain(|(name, _)| {
+            let path = name.strip_prefix(&own).unwrap_or(name);
+            path.rsplit('/').next().is_some_and(|base| base.starts_with('_')) || only(path)
+        });
+    }
     add_templates(&mut tera, sources, unit)?;
     let mut context = Context::new();
     context.insert("Values", unit.values);
@@ -214,6 +260,9 @@ fn all_or_every_error<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
             },
         }
     }
+    // A chart compiled as several instances reports the same error from each.
+    let mut seen = std::collections::BTreeSet::new();
+    errors.retain(|error| seen.insert(error.clone()));
     match errors.len() {
         0 => Ok(values),
         1 => Err(anyhow!("{}", errors.remove(0))),
