@@ -24,6 +24,7 @@ pub mod limits;
 pub mod manifest;
 pub mod output;
 pub mod package;
+pub mod parallel;
 pub mod present;
 pub mod project;
 pub mod release;

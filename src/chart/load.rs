@@ -260,14 +260,11 @@ fn walk(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<SourceFile>> {
         found.push((rel, entry.into_path(), shown, executable));
     }
     // Read in parallel (a big chart has thousands of files); errors in walk order.
-    use rayon::prelude::*;
-    let read: Vec<Result<SourceFile>> = found
-        .into_par_iter()
-        .map(|(path, full, shown, executable)| {
+    let read: Vec<Result<SourceFile>> =
+        crate::parallel::map_owned(found, |(path, full, shown, executable)| {
             let bytes = crate::input::read(&full, &shown, max_file_size())?;
             Ok(SourceFile { path, bytes, executable })
-        })
-        .collect();
+        });
     read.into_iter().collect()
 }
 
@@ -446,23 +443,19 @@ fn load_vendored(
     stack: &[PathBuf],
 ) -> Result<Vec<(String, Chart)>> {
     // Subcharts load in parallel (an umbrella may have thousands); errors in name order.
-    use rayon::prelude::*;
     let names = vendored_names(&parent.dir, root, ignore)?;
-    let loaded: Vec<Result<(String, Chart)>> = names
-        .into_par_iter()
-        .map(|name| {
-            let shown = parent.dir.join("charts").join(&name);
-            let path = root.join("charts").join(&name);
-            ensure_inside(root, &path, &shown)?;
-            if name.ends_with(".tgz") && path.is_file() {
-                return Ok((name, load_archive_file(&shown)?));
-            }
-            if !path.is_dir() {
-                bail!("{}: not a chart directory (expected charts/<name>/Chart.yaml)", shown.display());
-            }
-            let chart = load_dir(&shown, &mut stack.to_vec())?;
-            Ok((name, chart))
-        })
-        .collect();
+    let loaded: Vec<Result<(String, Chart)>> = crate::parallel::map_owned(names, |name| {
+        let shown = parent.dir.join("charts").join(&name);
+        let path = root.join("charts").join(&name);
+        ensure_inside(root, &path, &shown)?;
+        if name.ends_with(".tgz") && path.is_file() {
+            return Ok((name, load_archive_file(&shown)?));
+        }
+        if !path.is_dir() {
+            bail!("{}: not a chart directory (expected charts/<name>/Chart.yaml)", shown.display());
+        }
+        let chart = load_dir(&shown, &mut stack.to_vec())?;
+        Ok((name, chart))
+    });
     loaded.into_iter().collect()
 }

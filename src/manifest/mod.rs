@@ -128,14 +128,10 @@ pub fn documents(files: &[RenderedFile], options: &Options) -> Result<Manifest> 
 /// The documents of each file, parsed in parallel (parsing is most of this stage's work),
 /// in file order.
 fn parse_all(files: &[RenderedFile]) -> Vec<Result<Vec<Document>>> {
-    use rayon::prelude::*;
-    files
-        .par_iter()
-        .map(|file| {
-            let pieces = split(&file.text).into_iter();
-            pieces.filter_map(|(line, text)| stream::rendered(&file.path, text, line).transpose()).collect()
-        })
-        .collect()
+    crate::parallel::map(files, |file| {
+        let pieces = split(&file.text).into_iter();
+        pieces.filter_map(|(line, text)| stream::rendered(&file.path, text, line).transpose()).collect()
+    })
 }
 
 /// The sort key of a kind: its place in [`INSTALL_ORDER`], or after all of them by name.

@@ -47,17 +47,13 @@ pub fn rendered(source: &str, text: &str, line: usize) -> Result<Option<Document
 /// document parsed as kubectl parses it (see [`crate::yaml::split_stream`]). `List` kinds
 /// are opened into their items; empty and comment-only documents are skipped.
 pub fn read(text: &str, origin: &str) -> Result<Vec<Document>> {
-    use rayon::prelude::*;
     let pieces = crate::yaml::split_stream(text);
-    let parsed: Vec<Result<Vec<Document>>> = pieces
-        .par_iter()
-        .map(|&(start, piece)| {
-            let Some(value) = document::parse(origin, piece, start)? else { return Ok(Vec::new()) };
-            let blank_lines = piece.len() - piece.trim_start().len();
-            let line = start + piece[..blank_lines].matches('\n').count();
-            document::resources(value, origin, line, piece.trim())
-        })
-        .collect();
+    let parsed: Vec<Result<Vec<Document>>> = crate::parallel::map(&pieces, |&(start, piece)| {
+        let Some(value) = document::parse(origin, piece, start)? else { return Ok(Vec::new()) };
+        let blank_lines = piece.len() - piece.trim_start().len();
+        let line = start + piece[..blank_lines].matches('\n').count();
+        document::resources(value, origin, line, piece.trim())
+    });
     let mut documents = Vec::new();
     for found in parsed {
         documents.extend(found?);

@@ -24,7 +24,6 @@ pub use context::{
 use crate::chart::Chart;
 use crate::values::Values;
 use anyhow::{Result, anyhow, bail};
-use rayon::prelude::*;
 use serde_yaml::Mapping;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tera::{Context, Kwargs, State, Tera};
@@ -72,17 +71,14 @@ pub fn render(
         |unit: &Unit, path: &str| selection.is_none_or(|accepts| accepts(&under_root(root, unit, path)));
     units.retain(|unit| unit.chart.templates.iter().any(|t| t.is_rendered() && selected(unit, &t.path)));
     let plans = plan_engines(&units, &selected, selection.is_some());
-    let compiled: Vec<Result<(Tera, Context)>> = plans
-        .par_iter()
-        .map(|plan| {
-            let unit = &units[plan.unit];
-            match &plan.only {
-                None => compile(unit, release, caps, false, None),
-                Some(paths) => compile(unit, release, caps, false, Some(&|path: &str| paths.contains(path)))
-                    .or_else(|_| compile(unit, release, caps, false, None)),
-            }
-        })
-        .collect();
+    let compiled: Vec<Result<(Tera, Context)>> = crate::parallel::map(&plans, |plan| {
+        let unit = &units[plan.unit];
+        match &plan.only {
+            None => compile(unit, release, caps, false, None),
+            Some(paths) => compile(unit, release, caps, false, Some(&|path: &str| paths.contains(path)))
+                .or_else(|_| compile(unit, release, caps, false, None)),
+        }
+    });
     let compiled = all_or_every_error(compiled)?;
     let jobs: Vec<(usize, &str)> = plans
         .iter()
@@ -90,10 +86,9 @@ pub fn render(
         .flat_map(|(index, plan)| plan.templates.iter().map(move |path| (index, path.as_str())))
         .collect();
     let total = AtomicUsize::new(crate::limits::RENDER_OUTPUT.get_usize());
-    let results: Vec<Result<RenderedFile>> = jobs
-        .par_iter()
-        .map(|&(index, path)| render_one(&compiled[index], &units[plans[index].unit], path, &total))
-        .collect();
+    let results: Vec<Result<RenderedFile>> = crate::parallel::map(&jobs, |&(index, path)| {
+        render_one(&compiled[index], &units[plans[index].unit], path, &total)
+    });
     let mut files: Vec<RenderedFile> = results.into_iter().collect::<Result<_>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -120,7 +115,6 @@ fn plan_engines(
     selected: &(dyn Fn(&Unit, &str) -> bool + Sync),
     selecting: bool,
 ) -> Vec<Plan> {
-    let threads = rayon::current_num_threads().max(1);
     let mut plans = Vec::new();
     for (index, unit) in units.iter().enumerate() {
         let templates: Vec<String> = unit
@@ -130,8 +124,10 @@ fn plan_engines(
             .filter(|t| t.is_rendered() && selected(unit, &t.path))
             .map(|t| t.path.clone())
             .collect();
-        if templates.len() >= SPLIT_FROM && threads > 1 {
-            let share = templates.len().div_ceil(threads);
+        // Asked only for a big chart: asking starts rayon's threads.
+        let threads = || rayon::current_num_threads();
+        if templates.len() >= SPLIT_FROM && threads() > 1 {
+            let share = templates.len().div_ceil(threads());
             for chunk in templates.chunks(share) {
                 let only = Some(chunk.iter().cloned().collect());
                 plans.push(Plan { unit: index, only, templates: chunk.to_vec() });

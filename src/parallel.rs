@@ -1,0 +1,36 @@
+//! Data parallelism where it pays: a map runs on rayon's threads only when it has at
+//! least [`MIN_ITEMS`] items. A small chart's render then starts no threads at all (thread
+//! start-up and hand-offs cost more than its whole render), while a big one uses every
+//! core. Results keep the items' order.
+
+use rayon::prelude::*;
+
+/// The fewest items a map spreads over threads.
+pub const MIN_ITEMS: usize = 32;
+
+/// `f` of each item, in order: in parallel for [`MIN_ITEMS`] items or more.
+pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    if items.len() < MIN_ITEMS { items.iter().map(f).collect() } else { items.par_iter().map(f).collect() }
+}
+
+/// As [`map`], taking the items.
+pub fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+    if items.len() < MIN_ITEMS {
+        items.into_iter().map(f).collect()
+    } else {
+        items.into_par_iter().map(f).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn small_and_big_maps_keep_the_order() {
+        for n in [0, 3, super::MIN_ITEMS, 1000] {
+            let items: Vec<usize> = (0..n).collect();
+            let doubled: Vec<usize> = items.iter().map(|i| i * 2).collect();
+            assert_eq!(super::map(&items, |i| i * 2), doubled);
+            assert_eq!(super::map_owned(items, |i| i * 2), doubled);
+        }
+    }
+}
