@@ -4,6 +4,12 @@
 use anyhow::{Result, bail};
 use globset::{GlobBuilder, GlobMatcher};
 
+/// Compiles a `--show-only` pattern: a template's path under the root chart
+/// (`templates/x.yaml`, `charts/sub/templates/*.yaml`), a leading `./` allowed.
+pub fn template_matcher(pattern: &str) -> Result<GlobMatcher> {
+    matcher(pattern.trim_start_matches("./"), false)
+}
+
 /// Compiles `pattern`: `*` never crosses `/`; with `backslash_escape`, `\` escapes the
 /// next character (as in `.helmignore`).
 pub fn matcher(pattern: &str, backslash_escape: bool) -> Result<GlobMatcher> {

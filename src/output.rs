@@ -29,7 +29,7 @@ pub fn show_only(documents: Vec<Document>, patterns: &[String]) -> Result<Vec<Do
     }
     let mut matchers = Vec::new();
     for pattern in patterns {
-        let matcher = crate::glob::matcher(pattern.trim_start_matches("./"), false)
+        let matcher = crate::glob::template_matcher(pattern)
             .with_context(|| format!("invalid --show-only pattern {pattern:?}"))?;
         matchers.push((pattern, matcher));
     }

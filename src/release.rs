@@ -181,10 +181,8 @@ impl Release<'_> {
     /// Renders the release into checked, ordered documents.
     pub fn render(&self) -> Result<Manifest> {
         let patterns = &self.workspace.choices.show_only;
-        let matchers: Vec<_> = patterns
-            .iter()
-            .filter_map(|pattern| crate::glob::matcher(pattern.trim_start_matches("./"), false).ok())
-            .collect();
+        let matchers: Vec<_> =
+            patterns.iter().filter_map(|pattern| crate::glob::template_matcher(pattern).ok()).collect();
         let selected = |path: &str| matchers.iter().any(|m| m.is_match(path));
         let selection: crate::render::Selection = match patterns.is_empty() {
             true => None,

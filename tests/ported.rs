@@ -64,6 +64,15 @@ fn forget(resources: &mut BTreeMap<String, Value>, resource: &str, field: &[Stri
     }
 }
 
+/// `rudder COMMAND pg port -n monitoring -f VALUES EXTRA...` in the chart's fixture
+/// directory, rendering as `helm template` does (managed-by Helm, namespaces as written).
+fn run_port(dir: &Path, command: &str, values: &Path, extra: &[&str]) -> crate::harness::Output {
+    let mut args = vec![command, "pg", "port", "-n", "monitoring", "-f", values.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--release-service", "Helm", "--no-inject-namespace"]);
+    run(dir, &args)
+}
+
 #[test]
 fn ported_charts_render_the_resources_helm_renders_from_the_originals() {
     let fresh = std::env::var_os("RUDDER_PORTED_HELM_DIR").map(PathBuf::from);
@@ -82,21 +91,7 @@ fn ported_charts_render_the_resources_helm_renders_from_the_originals() {
             let stem = file.trim_end_matches(".yaml");
             let twin = chart.join("port-values").join(file);
             let values = if twin.exists() { twin } else { set.clone() };
-            let out = run(
-                &chart,
-                &[
-                    "render",
-                    "pg",
-                    "port",
-                    "-n",
-                    "monitoring",
-                    "-f",
-                    values.to_str().unwrap(),
-                    "--release-service",
-                    "Helm",
-                    "--no-inject-namespace",
-                ],
-            );
+            let out = run_port(&chart, "render", &values, &[]);
             assert_eq!(out.code, 0, "{name} {stem}: {}", out.stderr);
             let committed = chart.join("helm").join(file);
             let mut helm_sides = vec![("committed", std::fs::read_to_string(&committed).unwrap())];
@@ -139,23 +134,7 @@ fn the_documented_proof_of_a_port_reports_zero_changes() {
         let values =
             ["original/ci", "values"].iter().map(|d| dir.join(d).join(set)).find(|p| p.exists()).unwrap();
         let helm = dir.join("helm").join(set);
-        let out = run(
-            &dir,
-            &[
-                "diff",
-                "pg",
-                "port",
-                "-n",
-                "monitoring",
-                "-f",
-                values.to_str().unwrap(),
-                "--against",
-                helm.to_str().unwrap(),
-                "--release-service",
-                "Helm",
-                "--no-inject-namespace",
-            ],
-        );
+        let out = run_port(&dir, "diff", &values, &["--against", helm.to_str().unwrap()]);
         assert_eq!(out.code, 0, "{chart}: {}{}", out.stdout, out.stderr);
         assert!(out.stdout.starts_with("0 changed, 0 added, 0 removed, "), "{chart}: {}", out.stdout);
     }

@@ -90,10 +90,7 @@ impl Dependency {
     pub fn import_rules(&self) -> Vec<ImportValue> {
         let text = |value: Option<&serde_yaml::Value>| match value {
             None | Some(serde_yaml::Value::Null) => "<nil>".to_string(),
-            Some(serde_yaml::Value::String(text)) => text.clone(),
-            Some(serde_yaml::Value::Number(number)) => number.to_string(),
-            Some(serde_yaml::Value::Bool(flag)) => flag.to_string(),
-            Some(_) => String::new(),
+            Some(value) => crate::yaml::scalar_text(value).unwrap_or_default(),
         };
         self.import_values
             .iter()

@@ -1,6 +1,7 @@
 //! Field paths (`spec.template.spec.containers[name=web].image`) and the identity of
 //! list items: lists of named items are matched by name, not position.
 
+use crate::yaml::scalar_text;
 use serde_yaml::Value;
 
 /// Fields that identify an item of a list, tried in order. A field qualifies when every
@@ -32,16 +33,6 @@ fn unique_scalars(items: &[Value], field: &str) -> bool {
 /// The identity of a list item under `key`: `name=web`.
 pub fn item_identity(key: &str, item: &Value) -> Option<String> {
     item.get(key).and_then(scalar_text).map(|value| format!("{key}={value}"))
-}
-
-/// A scalar as plain text (strings bare, numbers and booleans as written).
-pub fn scalar_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
 }
 
 /// One step of a field path.

@@ -87,9 +87,8 @@ pub fn documents(files: &[RenderedFile], options: &Options) -> Result<Manifest> 
     let mut scopes = namespace::Scopes::new(options.cluster_scoped);
     let mut manifest = Manifest::default();
     let mut crds = 0;
-    for file in options.crds {
-        for (line, text) in split(&file.text) {
-            let Some(document) = stream::rendered(&file.path, text, line)? else { continue };
+    for parsed in parse_all(options.crds) {
+        for document in parsed? {
             scopes.learn(&document.value);
             manifest.documents.push(document);
             crds += 1;

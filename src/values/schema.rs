@@ -78,7 +78,7 @@ fn violations(bytes: &[u8], values: &Mapping, shown: &str) -> Result<Vec<(String
         .with_retriever(RefuseExternal)
         .build(&schema)
         .map_err(|e| anyhow!("{shown}: not a usable JSON Schema: {e}"))?;
-    let instance = to_json(&Value::Mapping(values.clone()));
+    let instance = map_to_json(values);
     Ok(validator
         .iter_errors(&instance)
         .map(|error| {
@@ -125,19 +125,17 @@ fn to_json(value: &Value) -> Json {
         Value::Number(number) => serde_json::to_value(number).unwrap_or(Json::Null),
         Value::String(text) => Json::String(text.clone()),
         Value::Sequence(items) => Json::Array(items.iter().map(to_json).collect()),
-        Value::Mapping(map) => Json::Object(
-            map.iter()
-                .map(|(key, value)| {
-                    let key = match key {
-                        Value::String(text) => text.clone(),
-                        other => to_json(other).to_string(),
-                    };
-                    (key, to_json(value))
-                })
-                .collect::<Map<_, _>>(),
-        ),
+        Value::Mapping(map) => map_to_json(map),
         Value::Tagged(tagged) => to_json(&tagged.value),
     }
+}
+
+fn map_to_json(map: &Mapping) -> Json {
+    let entries = map.iter().map(|(key, value)| {
+        let key = crate::yaml::scalar_text(key).unwrap_or_else(|| to_json(key).to_string());
+        (key, to_json(value))
+    });
+    Json::Object(entries.collect::<Map<_, _>>())
 }
 
 #[cfg(test)]

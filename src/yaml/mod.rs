@@ -71,6 +71,17 @@ pub fn error_message(error: &serde_yaml::Error) -> String {
     out
 }
 
+/// A scalar as plain text (strings bare, numbers and booleans as written); `None` for
+/// anything else.
+pub fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
 /// A short English name of a value's type, for error messages.
 pub fn kind_name(value: &Value) -> &'static str {
     match value {
