@@ -179,7 +179,7 @@ impl Release<'_> {
     }
 
     /// Renders the release into checked, ordered documents.
-    pub fn render(&self) -> Result<Manifest> {
+    pub fn render(&self, detail: crate::manifest::Detail) -> Result<Manifest> {
         let patterns = &self.workspace.choices.show_only;
         let matchers: Vec<_> =
             patterns.iter().filter_map(|pattern| crate::glob::template_matcher(pattern).ok()).collect();
@@ -191,7 +191,7 @@ impl Release<'_> {
         let chart = &self.workspace.chart;
         let files = crate::render::render(chart, &self.values, &self.info, &self.capabilities, selection)?;
         let crds = self.crd_files()?;
-        let options = crate::manifest::Options { crds: &crds, ..self.manifest_options() };
+        let options = crate::manifest::Options { crds: &crds, detail, ..self.manifest_options() };
         crate::manifest::documents(&files, &options).map_err(|error| self.with_render(error, &files))
     }
 
@@ -246,6 +246,7 @@ impl Release<'_> {
                 skip_tests: choices.hooks.skip_tests || env.skip_tests,
             },
             crds: &[],
+            detail: crate::manifest::Detail::Full,
         }
     }
 }

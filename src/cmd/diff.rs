@@ -2,6 +2,7 @@
 //! prints the report, and optionally replaces the baseline.
 
 use super::{choices, render_release, values_read_stdin};
+use rudder::manifest::Detail;
 use crate::cli::{ColorChoice, DiffArgs, DiffFormat};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -127,7 +128,7 @@ fn diff_environment(
     let new = workspace.release(env)?;
     // The render and the baseline are independent: read the baseline while rendering
     // (the render's loading and compiling are largely one-threaded).
-    let (documents, old) = rayon::join(|| render_release(&new), || load_baseline(baseline, env, &new));
+    let (documents, old) = rayon::join(|| render_release(&new, Detail::Full), || load_baseline(baseline, env, &new));
     let documents = documents?;
     let namespace = new.info.namespace.clone();
     let mut rendered = Vec::new();
@@ -226,7 +227,7 @@ fn load_baseline(baseline: &Baseline, env: Option<&str>, new: &Release) -> Resul
 /// A baseline that is itself a render (another environment, or a revision); documents
 /// without a namespace count in the new render's `namespace`.
 fn rendered_resources(release: &Release, namespace: &str) -> Result<Vec<Resource>> {
-    rudder::diff::from_documents(render_release(release)?, namespace)
+    rudder::diff::from_documents(render_release(release, Detail::Full)?, namespace)
 }
 
 fn write_report(reports: &[Report], args: &DiffArgs) -> Result<()> {

@@ -7,7 +7,7 @@ mod package;
 use crate::cli::{Command, ManifestArgs, RenderArgs, ShowCommand, ValueArgs, ValuesArgs};
 use anyhow::{Context, Result};
 use rudder::chart::Chart;
-use rudder::manifest::{Document, HookFilter};
+use rudder::manifest::{Detail, Document, HookFilter};
 use rudder::release::{Choices, Release, Workspace};
 use rudder::values::ValueOptions;
 use std::io::{BufWriter, Write};
@@ -110,12 +110,13 @@ fn open(choices: Choices) -> Result<Workspace> {
     Ok(workspace)
 }
 
-/// Resolves and renders one release, printing its warnings.
-fn render_release(release: &Release) -> Result<Vec<Document>> {
+/// Resolves and renders one release, printing its warnings; `detail` says whether the
+/// documents keep their parsed values (diff) or only their text (printing).
+fn render_release(release: &Release, detail: Detail) -> Result<Vec<Document>> {
     for warning in &release.values.warnings {
         eprintln!("warning: {warning}");
     }
-    let manifest = release.render()?;
+    let manifest = release.render(detail)?;
     for warning in &manifest.warnings {
         eprintln!("warning: {warning}");
     }
@@ -156,7 +157,7 @@ fn render(args: RenderArgs) -> Result<()> {
         return Ok(());
     }
     let release = workspace.release(args.values.env.as_deref())?;
-    let documents = rudder::output::show_only(render_release(&release)?, &args.show_only)?;
+    let documents = rudder::output::show_only(render_release(&release, Detail::Text)?, &args.show_only)?;
     let notes = if args.notes { release.notes()? } else { None };
     debug_loads(args.values.debug);
     if args.write {
@@ -194,7 +195,7 @@ fn write_every_environment(workspace: &Workspace) -> Result<()> {
         .par_iter()
         .map(|env| {
             let release = workspace.release(Some(env))?;
-            Ok((env.clone(), render_release(&release)?))
+            Ok((env.clone(), render_release(&release, Detail::Text)?))
         })
         .collect::<Result<_>>()?;
     for (env, documents) in rendered {

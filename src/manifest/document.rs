@@ -24,7 +24,8 @@ pub struct Document {
     pub namespace: Option<String>,
     /// Its `helm.sh/hook` annotation: hooks are printed after the rest.
     pub hook: Hook,
-    /// The document parsed (a mapping), as kubectl reads it.
+    /// The document parsed (a mapping), as kubectl reads it; `Null` when the manifest
+    /// stage was asked for text only ([`super::Detail::Text`]).
     pub value: Value,
 }
 
@@ -66,11 +67,6 @@ impl Document {
     /// `source:line`, for messages.
     pub fn origin(&self) -> String {
         format!("{}:{}", self.source, self.line)
-    }
-
-    /// Re-reads the fields that live in the value (after the value changed).
-    pub(super) fn refresh_namespace(&mut self) {
-        self.namespace = text_at(&self.value, &["metadata", "namespace"]);
     }
 }
 

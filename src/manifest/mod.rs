@@ -71,6 +71,30 @@ pub struct Options<'a> {
     /// The charts' `crds/` files (`--include-crds`): their documents come first, in
     /// this order, as `helm template --include-crds` prints them.
     pub crds: &'a [RenderedFile],
+    /// What each document keeps of its parsed form.
+    pub detail: Detail,
+}
+
+/// What the caller needs of each document. Every document is parsed in full either way
+/// (a document that is not valid YAML is an error); [`Detail::Text`] then drops the
+/// parsed tree, which is most of a big render's memory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// Its text, identity and hook, and its parsed value (diff).
+    #[default]
+    Full,
+    /// Its text, identity and hook; [`Document::value`] is `Null` (a render printed or
+    /// written to files).
+    Text,
+}
+
+/// A document as parsed, with what the stage needs of its value once that may be gone.
+struct Parsed {
+    document: Document,
+    /// The kind it defines, if it is a cluster-scoped CustomResourceDefinition.
+    defines: Option<ClusterScopedKind>,
+    /// It names no namespace (absent, `null` or empty).
+    lacks_namespace: bool,
 }
 
 /// The documents of a render, and what the user should hear about them.
@@ -84,53 +108,70 @@ pub struct Manifest {
 /// Splits, checks and orders the documents of `files` (which come sorted by path),
 /// after the documents of `options.crds`.
 pub fn documents(files: &[RenderedFile], options: &Options) -> Result<Manifest> {
+    let crds = flatten(parse_all(options.crds, options.detail))?;
+    let rendered = flatten(parse_all(files, options.detail))?;
     let mut scopes = namespace::Scopes::new(options.cluster_scoped);
+    for defined in crds.iter().chain(&rendered).filter_map(|parsed| parsed.defines.clone()) {
+        scopes.add(defined);
+    }
     let mut manifest = Manifest::default();
-    let mut crds = 0;
-    for parsed in parse_all(options.crds) {
-        for document in parsed? {
-            scopes.learn(&document.value);
-            manifest.documents.push(document);
-            crds += 1;
-        }
-    }
-    for parsed in parse_all(files) {
-        for document in parsed? {
-            scopes.learn(&document.value);
-            if let Hook::Unknown(events) = &document.hook {
-                manifest.warnings.push(format!(
-                    "{}: {}/{} is left out: its helm.sh/hook {events:?} names an event Helm does not know, and Helm leaves it out too",
-                    document.source, document.kind, document.name
-                ));
-            }
-            if document.hook.is_kept(options.hooks) {
-                manifest.documents.push(document);
-            }
-        }
-    }
+    manifest.documents.extend(crds.into_iter().map(|parsed| parsed.document));
+    let first_rendered = manifest.documents.len();
     if let Some(ns) = options.namespace {
         namespace::validate(ns)?;
-        for document in &mut manifest.documents[crds..] {
-            if !scopes.is_cluster_scoped(document.group(), &document.kind)
-                && namespace::lacks_namespace(&document.value)
-            {
-                namespace::inject(&mut document.text, &mut document.value, ns);
-                document.refresh_namespace();
-            }
-        }
     }
-    manifest.documents[crds..]
+    for Parsed { mut document, lacks_namespace, .. } in rendered {
+        if let Hook::Unknown(events) = &document.hook {
+            manifest.warnings.push(format!(
+                "{}: {}/{} is left out: its helm.sh/hook {events:?} names an event Helm does not know, and Helm leaves it out too",
+                document.source, document.kind, document.name
+            ));
+        }
+        if !document.hook.is_kept(options.hooks) {
+            continue;
+        }
+        if let Some(ns) = options.namespace
+            && lacks_namespace
+            && !scopes.is_cluster_scoped(document.group(), &document.kind)
+        {
+            match options.detail {
+                Detail::Full => namespace::inject(&mut document.text, &mut document.value, ns),
+                Detail::Text => namespace::inject_text(&mut document.text, ns)?,
+            }
+            document.namespace = Some(ns.to_string());
+        }
+        manifest.documents.push(document);
+    }
+    manifest.documents[first_rendered..]
         .sort_by(|a, b| (a.hook.is_hook(), rank(&a.kind)).cmp(&(b.hook.is_hook(), rank(&b.kind))));
     Ok(manifest)
 }
 
 /// The documents of each file, parsed in parallel (parsing is most of this stage's work),
-/// in file order.
-fn parse_all(files: &[RenderedFile]) -> Vec<Result<Vec<Document>>> {
+/// in file order. With [`Detail::Text`], each tree is dropped on the thread that built it.
+fn parse_all(files: &[RenderedFile], detail: Detail) -> Vec<Result<Vec<Parsed>>> {
     crate::parallel::map(files, |file| {
-        let pieces = split(&file.text).into_iter();
-        pieces.filter_map(|(line, text)| stream::rendered(&file.path, text, line).transpose()).collect()
+        let mut parsed = Vec::new();
+        for (line, text) in split(&file.text) {
+            let Some(mut document) = stream::rendered(&file.path, text, line)? else { continue };
+            let defines = namespace::defined_cluster_scoped(&document.value);
+            let lacks_namespace = namespace::lacks_namespace(&document.value);
+            if detail == Detail::Text {
+                document.value = serde_yaml::Value::Null;
+            }
+            parsed.push(Parsed { document, defines, lacks_namespace });
+        }
+        Ok(parsed)
     })
+}
+
+/// The documents of every file, in order, or the first file's error.
+fn flatten(files: Vec<Result<Vec<Parsed>>>) -> Result<Vec<Parsed>> {
+    let mut all = Vec::new();
+    for parsed in files {
+        all.extend(parsed?);
+    }
+    Ok(all)
 }
 
 /// The sort key of a kind: its place in [`INSTALL_ORDER`], or after all of them by name.
@@ -220,6 +261,41 @@ mod tests {
         .to_string();
         assert!(err.starts_with("c/templates/s.yaml:6:1: not valid YAML: did not find expected"), "{err}");
         assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn text_only_documents_print_as_full_ones() {
+        let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: w}\nspec: {group: example.com, scope: Cluster, names: {kind: Widget}}\n";
+        let files = [
+            file("c/templates/a.yaml", &format!("{}---\n{}", doc("Deployment", "d"), doc("ConfigMap", "cm"))),
+            file("c/templates/b.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: s, labels: {a: b}}\n"),
+            file("c/templates/c.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n"),
+            file("c/templates/d.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: other\n"),
+            file("c/templates/e.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  namespace: ''\n  annotations: {helm.sh/hook: test}\n"),
+            file("c/templates/f.yaml", crd),
+        ];
+        let options = Options { namespace: Some("ns"), ..Options::default() };
+        let full = documents(&files, &options).unwrap().documents;
+        let text = documents(&files, &Options { detail: Detail::Text, ..options }).unwrap().documents;
+        assert_eq!(full.len(), 7);
+        for (full, text) in full.iter().zip(&text) {
+            assert_eq!((&full.text, &full.namespace, &full.hook), (&text.text, &text.namespace, &text.hook));
+            assert!(full.value.is_mapping() && text.value.is_null());
+        }
+        let namespaces: Vec<_> = text.iter().map(|d| (d.name.as_str(), d.namespace.as_deref())).collect();
+        assert_eq!(
+            namespaces,
+            [
+                ("s", Some("ns")),
+                ("cm", Some("ns")),
+                ("w", None),
+                ("s", Some("other")),
+                ("d", Some("ns")),
+                ("w", None),
+                ("t", Some("ns"))
+            ]
+        );
+        assert_eq!(text[0].text, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: ns\n  labels:\n    a: b");
     }
 
     #[test]

@@ -68,21 +68,9 @@ impl Scopes {
         Scopes { extra: declared.to_vec() }
     }
 
-    /// Adds the kind a CustomResourceDefinition defines, if it is cluster-scoped.
-    pub fn learn(&mut self, value: &Value) {
-        let text = |v: &Value, path: &[&str]| -> Option<String> {
-            path.iter().try_fold(v, |v, key| v.get(key))?.as_str().map(str::to_string)
-        };
-        if text(value, &["kind"]).as_deref() != Some("CustomResourceDefinition")
-            || text(value, &["spec", "scope"]).as_deref() != Some("Cluster")
-        {
-            return;
-        }
-        if let (Some(group), Some(kind)) =
-            (text(value, &["spec", "group"]), text(value, &["spec", "names", "kind"]))
-        {
-            self.extra.push(ClusterScopedKind { group: Some(group), kind });
-        }
+    /// Adds a kind found cluster-scoped in the render (see [`defined_cluster_scoped`]).
+    pub fn add(&mut self, kind: ClusterScopedKind) {
+        self.extra.push(kind);
     }
 
     /// True if resources of `kind` in API `group` have no namespace.
@@ -90,6 +78,19 @@ impl Scopes {
         CLUSTER_SCOPED.iter().any(|(g, k)| *g == group && *k == kind)
             || self.extra.iter().any(|c| c.kind == kind && c.group.as_deref().is_none_or(|g| g == group))
     }
+}
+
+/// The kind a CustomResourceDefinition defines, if it is cluster-scoped.
+pub fn defined_cluster_scoped(value: &Value) -> Option<ClusterScopedKind> {
+    let text = |path: &[&str]| -> Option<String> {
+        path.iter().try_fold(value, |v, key| v.get(key))?.as_str().map(str::to_string)
+    };
+    if text(&["kind"]).as_deref() != Some("CustomResourceDefinition")
+        || text(&["spec", "scope"]).as_deref() != Some("Cluster")
+    {
+        return None;
+    }
+    Some(ClusterScopedKind { group: Some(text(&["spec", "group"])?), kind: text(&["spec", "names", "kind"])? })
 }
 
 /// Refuses a namespace Kubernetes would refuse (a DNS-1123 label).
@@ -118,13 +119,29 @@ pub fn lacks_namespace(value: &Value) -> bool {
 
 /// Sets `metadata.namespace` in the document's text and value (see the module docs).
 pub fn inject(text: &mut String, value: &mut Value, namespace: &str) {
-    let shown = crate::yaml::to_string(&Value::String(namespace.to_string()));
-    let shown = shown.trim_end();
     set_in_value(value, namespace);
-    match edit_text(text, shown) {
+    match edit_text(text, &shown(namespace)) {
         Some(edited) => *text = edited,
         None => *text = crate::yaml::to_string(value).trim_end().to_string(),
     }
+}
+
+/// Sets `metadata.namespace` in the text of a document whose value was not kept: the
+/// text is edited as [`inject`] edits it or, when its `metadata` is not a plain block,
+/// parsed again and written out.
+pub fn inject_text(text: &mut String, namespace: &str) -> Result<()> {
+    if let Some(edited) = edit_text(text, &shown(namespace)) {
+        *text = edited;
+        return Ok(());
+    }
+    let mut value = crate::yaml::parse_document(&format!("{text}\n"), crate::yaml::Schema::Kube)?;
+    inject(text, &mut value, namespace);
+    Ok(())
+}
+
+/// The namespace as a YAML scalar.
+fn shown(namespace: &str) -> String {
+    crate::yaml::to_string(&Value::String(namespace.to_string())).trim_end().to_string()
 }
 
 /// `metadata.namespace` set in the value, right after `metadata.name`.
@@ -228,8 +245,16 @@ mod tests {
     use super::*;
     use crate::yaml::{Schema, parse_document};
 
-    /// Injects into `text` and checks that the edited text parses to the edited value.
+    /// Injects into `text` and checks that the edited text parses to the edited value,
+    /// and that injecting into the text alone gives the same text.
     fn injected(text: &str, namespace: &str) -> String {
+        let mut text_only = text.trim_end().to_string();
+        inject_text(&mut text_only, namespace).unwrap();
+        assert_eq!(injected_with_value(text, namespace), text_only);
+        text_only
+    }
+
+    fn injected_with_value(text: &str, namespace: &str) -> String {
         let mut value = parse_document(text, Schema::Kube).unwrap();
         let mut text = text.trim_end().to_string();
         inject(&mut text, &mut value, namespace);
@@ -300,11 +325,10 @@ mod tests {
         assert!(scopes.is_cluster_scoped("cert-manager.io", "ClusterIssuer"));
         assert!(!scopes.is_cluster_scoped("other.io", "ClusterIssuer"));
         let crd = "kind: CustomResourceDefinition\nspec:\n  group: example.com\n  scope: Cluster\n  names: {kind: Widget}\n";
-        scopes.learn(&parse_document(crd, Schema::Kube).unwrap());
+        scopes.add(defined_cluster_scoped(&parse_document(crd, Schema::Kube).unwrap()).unwrap());
         assert!(scopes.is_cluster_scoped("example.com", "Widget"));
         let namespaced = crd.replace("Cluster", "Namespaced").replace("Widget", "Gadget");
-        scopes.learn(&parse_document(&namespaced, Schema::Kube).unwrap());
-        assert!(!scopes.is_cluster_scoped("example.com", "Gadget"));
+        assert_eq!(defined_cluster_scoped(&parse_document(&namespaced, Schema::Kube).unwrap()), None);
     }
 
     #[test]
