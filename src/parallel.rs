@@ -13,6 +13,20 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> 
     if items.len() < MIN_ITEMS { items.iter().map(f).collect() } else { items.par_iter().map(f).collect() }
 }
 
+/// As [`map`], for items of uneven work: in parallel when their `weight`s add up to
+/// [`MIN_ITEMS`] or more (two shares of 2,500 templates each are worth two threads).
+pub fn map_weighted<T: Sync, R: Send>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    f: impl Fn(&T) -> R + Sync + Send,
+) -> Vec<R> {
+    if items.len() < 2 || items.iter().map(weight).sum::<usize>() < MIN_ITEMS {
+        items.iter().map(f).collect()
+    } else {
+        items.par_iter().map(f).collect()
+    }
+}
+
 /// As [`map`], taking the items.
 pub fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
     if items.len() < MIN_ITEMS {
@@ -30,6 +44,7 @@ mod tests {
             let items: Vec<usize> = (0..n).collect();
             let doubled: Vec<usize> = items.iter().map(|i| i * 2).collect();
             assert_eq!(super::map(&items, |i| i * 2), doubled);
+            assert_eq!(super::map_weighted(&items, |_| 100, |i| i * 2), doubled);
             assert_eq!(super::map_owned(items, |i| i * 2), doubled);
         }
     }

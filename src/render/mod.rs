@@ -71,7 +71,8 @@ pub fn render(
         |unit: &Unit, path: &str| selection.is_none_or(|accepts| accepts(&under_root(root, unit, path)));
     units.retain(|unit| unit.chart.templates.iter().any(|t| t.is_rendered() && selected(unit, &t.path)));
     let plans = plan_engines(&units, &selected, selection.is_some());
-    let compiled: Vec<Result<(Tera, Context)>> = crate::parallel::map(&plans, |plan| {
+    let weight = |plan: &Plan| plan.templates.len();
+    let compiled: Vec<Result<(Tera, Context)>> = crate::parallel::map_weighted(&plans, weight, |plan| {
         let unit = &units[plan.unit];
         match &plan.only {
             None => compile(unit, release, caps, false, None),
