@@ -27,6 +27,15 @@ pub fn map_weighted<T: Sync, R: Send>(
     }
 }
 
+/// Drops `value` on a thread of its own when it holds at least [`MIN_ITEMS`] `items`
+/// (the compiled templates of a big chart take tens of milliseconds to free), else here.
+pub fn drop_aside<T: Send + 'static>(value: T, items: usize) {
+    if items >= MIN_ITEMS {
+        // A thread that cannot start drops the value with its closure, here.
+        let _ = std::thread::Builder::new().spawn(move || drop(value));
+    }
+}
+
 /// As [`map`], taking the items.
 pub fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
     if items.len() < MIN_ITEMS {

@@ -90,6 +90,7 @@ pub fn render(
     let results: Vec<Result<RenderedFile>> = crate::parallel::map(&jobs, |&(index, path)| {
         render_one(&compiled[index], &units[plans[index].unit], path, &total)
     });
+    crate::parallel::drop_aside(compiled, jobs.len());
     let mut files: Vec<RenderedFile> = results.into_iter().collect::<Result<_>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
