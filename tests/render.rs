@@ -272,3 +272,34 @@ fn scratch_chart() -> (tempfile::TempDir, std::path::PathBuf) {
     std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
     (dir, chart)
 }
+
+/// A chart whose values.yaml is big enough to be parsed while the rest of the chart is
+/// read: the walk still decides what the chart holds.
+#[test]
+fn a_big_values_file_reads_as_a_small_one() {
+    use crate::harness::fails;
+    let (dir, chart) = scratch_chart();
+    let mut values = String::from("# many keys\n");
+    for i in 0..4000 {
+        values.push_str(&format!("k{i}:\n  text: \"value {i}\"\n  port: 0644\n"));
+    }
+    assert!(values.len() > 64 * 1024);
+    std::fs::write(chart.join("values.yaml"), &values).unwrap();
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  keys: \"{{ Values | length }}\"\n{%- if \"k3999\" in Values %}\n  last: {{ Values.k3999.text | quote }}\n  port: {{ Values.k3999.port | quote }}\n{%- endif %}\n",
+    )
+    .unwrap();
+    let out = ok(dir.path(), &["render", "c"]);
+    assert!(out.contains("keys: \"4000\"\n  last: \"value 3999\"\n  port: \"420\""), "{out}");
+    // Ignored by .helmignore: the chart has no values.
+    std::fs::write(chart.join(".helmignore"), "values.yaml\n").unwrap();
+    let out = ok(dir.path(), &["render", "c"]);
+    assert!(out.contains("keys: \"0\"\n---") || out.ends_with("keys: \"0\"\n"), "{out}");
+    std::fs::remove_file(chart.join(".helmignore")).unwrap();
+    // Not valid YAML: the error names the file and line.
+    values.push_str("broken: [1\n");
+    std::fs::write(chart.join("values.yaml"), &values).unwrap();
+    let err = fails(dir.path(), &["render", "c"]);
+    assert!(err.contains("c/values.yaml:12003:1: "), "{err}");
+}

@@ -72,7 +72,7 @@ fn load_files(shown: &Path, files: Vec<(String, Vec<u8>)>, budget: &mut archive:
         None => bail!("{}: Chart.yaml is missing", shown.display()),
     };
     let meta = parse_metadata(&chart_yaml, shown)?;
-    let mut chart = assemble(shown, chart_yaml, meta, own)?;
+    let mut chart = assemble(shown, chart_yaml, meta, own, None)?;
     let mut vendored = Vec::new();
     for (name, files) in sub_dirs {
         vendored.push((name.clone(), load_files(&shown.join("charts").join(name), files, budget)?));
@@ -100,6 +100,7 @@ fn assemble(
     chart_yaml: String,
     mut meta: Metadata,
     files: Vec<(String, Vec<u8>)>,
+    early: Option<EarlyValues>,
 ) -> Result<Chart> {
     super::LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut notices = Vec::new();
@@ -114,7 +115,7 @@ fn assemble(
         ));
     }
     let mut chart = Chart { chart_yaml, notices, ..Chart::empty(meta, dir) };
-    sort_files(&mut chart, files, dir)?;
+    sort_files(&mut chart, files, dir, early)?;
     if chart.meta.is_library() {
         chart.templates.retain(|t| !t.is_rendered());
     }
@@ -156,14 +157,18 @@ pub(super) fn load_dir(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
 
 fn load_root(dir: &Path, root: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
     let ignore = read_ignore(dir, root)?;
-    let sources = walk(dir, root, &ignore)?;
+    let (sources, early) = match early_values_file(root) {
+        Some(file) => rayon::join(|| walk(dir, root, &ignore), || EarlyValues::read(&file, dir)),
+        None => (walk(dir, root, &ignore), None),
+    };
+    let sources = sources?;
     let walked: Vec<(String, Vec<u8>)> = sources.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
     let chart_yaml = match walked.iter().find(|(path, _)| path == "Chart.yaml") {
         Some((_, bytes)) => utf8(bytes.clone(), &dir.join("Chart.yaml"))?,
         None => read_text(&root.join("Chart.yaml"), &dir.join("Chart.yaml"))?,
     };
     let meta = parse_metadata(&chart_yaml, dir)?;
-    let mut chart = assemble(dir, chart_yaml, meta, walked)?;
+    let mut chart = assemble(dir, chart_yaml, meta, walked, early)?;
     chart.sources = std::sync::Arc::new(sources);
     chart.vendored = vendored_names(dir, root, &ignore)?;
     chart.subcharts = load_subcharts(&chart, root, &ignore, stack)?;
@@ -179,7 +184,12 @@ fn read_ignore(dir: &Path, root: &Path) -> Result<Ignore> {
 }
 
 /// Puts each walked file where it belongs: values, templates, or the other files.
-fn sort_files(chart: &mut Chart, walked: Vec<(String, Vec<u8>)>, dir: &Path) -> Result<()> {
+fn sort_files(
+    chart: &mut Chart,
+    walked: Vec<(String, Vec<u8>)>,
+    dir: &Path,
+    mut early: Option<EarlyValues>,
+) -> Result<()> {
     let mut files = BTreeMap::new();
     for (path, bytes) in walked {
         let shown = dir.join(&path);
@@ -189,11 +199,10 @@ fn sort_files(chart: &mut Chart, walked: Vec<(String, Vec<u8>)>, dir: &Path) -> 
             "values.schema.json" => chart.schema = Some(bytes),
             "values.yaml" => {
                 let text = utf8(bytes, &shown)?;
-                chart.values = crate::yaml::parse_mapping(
-                    &text,
-                    crate::yaml::Schema::Kube,
-                    &shown.display().to_string(),
-                )?;
+                chart.values = match early.take() {
+                    Some(early) if early.bytes == text.as_bytes() => early.parsed?,
+                    _ => parse_values(&text, &shown)?,
+                };
                 chart.values_yaml = text;
             }
             _ => match path.strip_prefix("templates/") {
@@ -208,6 +217,40 @@ fn sort_files(chart: &mut Chart, walked: Vec<(String, Vec<u8>)>, dir: &Path) -> 
     }
     chart.files = std::sync::Arc::new(files);
     Ok(())
+}
+
+fn parse_values(text: &str, shown: &Path) -> Result<serde_yaml::Mapping> {
+    crate::yaml::parse_mapping(text, crate::yaml::Schema::Kube, &shown.display().to_string())
+}
+
+/// The smallest `values.yaml` worth parsing while the rest of its chart is read.
+const EARLY_VALUES_FROM: u64 = 64 * 1024;
+
+/// A chart directory's `values.yaml` read and parsed while the walk reads the chart's
+/// other files (its parse is the longest single step of loading a big chart). The walk
+/// still decides what the chart holds: the early parse is used only when the walk read
+/// the same bytes.
+struct EarlyValues {
+    bytes: Vec<u8>,
+    parsed: Result<serde_yaml::Mapping>,
+}
+
+/// `root/values.yaml` if it is a regular file (not a symlink) big enough to read early.
+fn early_values_file(root: &Path) -> Option<PathBuf> {
+    let path = root.join("values.yaml");
+    let metadata = fs::symlink_metadata(&path).ok()?;
+    let size = metadata.len();
+    (metadata.is_file() && (EARLY_VALUES_FROM..=max_file_size()).contains(&size)).then_some(path)
+}
+
+impl EarlyValues {
+    fn read(path: &Path, dir: &Path) -> Option<EarlyValues> {
+        let shown = dir.join("values.yaml");
+        let bytes = crate::input::read(path, &shown, max_file_size()).ok()?;
+        let text = std::str::from_utf8(&bytes).ok()?;
+        let parsed = parse_values(text, &shown);
+        Some(EarlyValues { bytes, parsed })
+    }
 }
 
 /// A file of a chart directory, as packaging needs it.

@@ -2,12 +2,12 @@
 //! prints the report, and optionally replaces the baseline.
 
 use super::{choices, render_release, values_read_stdin};
-use rudder::manifest::Detail;
 use crate::cli::{ColorChoice, DiffArgs, DiffFormat};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use rudder::diff::{Options, Report, Resource};
 use rudder::git::Snapshot;
+use rudder::manifest::Detail;
 use rudder::present::Palette;
 use rudder::release::{Release, Workspace};
 use std::io::{BufWriter, Write};
@@ -128,7 +128,8 @@ fn diff_environment(
     let new = workspace.release(env)?;
     // The render and the baseline are independent: read the baseline while rendering
     // (the render's loading and compiling are largely one-threaded).
-    let (documents, old) = rayon::join(|| render_release(&new, Detail::Full), || load_baseline(baseline, env, &new));
+    let (documents, old) =
+        rayon::join(|| render_release(&new, Detail::Full), || load_baseline(baseline, env, &new));
     let documents = documents?;
     let namespace = new.info.namespace.clone();
     let mut rendered = Vec::new();

@@ -270,8 +270,14 @@ mod tests {
             file("c/templates/a.yaml", &format!("{}---\n{}", doc("Deployment", "d"), doc("ConfigMap", "cm"))),
             file("c/templates/b.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: s, labels: {a: b}}\n"),
             file("c/templates/c.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n"),
-            file("c/templates/d.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: other\n"),
-            file("c/templates/e.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  namespace: ''\n  annotations: {helm.sh/hook: test}\n"),
+            file(
+                "c/templates/d.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: other\n",
+            ),
+            file(
+                "c/templates/e.yaml",
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  namespace: ''\n  annotations: {helm.sh/hook: test}\n",
+            ),
             file("c/templates/f.yaml", crd),
         ];
         let options = Options { namespace: Some("ns"), ..Options::default() };
@@ -295,7 +301,10 @@ mod tests {
                 ("t", Some("ns"))
             ]
         );
-        assert_eq!(text[0].text, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: ns\n  labels:\n    a: b");
+        assert_eq!(
+            text[0].text,
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: ns\n  labels:\n    a: b"
+        );
     }
 
     #[test]

@@ -90,7 +90,10 @@ pub fn defined_cluster_scoped(value: &Value) -> Option<ClusterScopedKind> {
     {
         return None;
     }
-    Some(ClusterScopedKind { group: Some(text(&["spec", "group"])?), kind: text(&["spec", "names", "kind"])? })
+    Some(ClusterScopedKind {
+        group: Some(text(&["spec", "group"])?),
+        kind: text(&["spec", "names", "kind"])?,
+    })
 }
 
 /// Refuses a namespace Kubernetes would refuse (a DNS-1123 label).
