@@ -20,13 +20,16 @@ pub fn stream_limit() -> u64 {
 /// The bytes of the file at `path` (shown in errors as `shown`), at most `limit` of them.
 pub fn read(path: &Path, shown: &Path, limit: u64) -> Result<Vec<u8>> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", shown.display()))?;
+    let mut expected = 0;
     if let Ok(metadata) = file.metadata()
         && metadata.is_file()
-        && metadata.len() > limit
     {
-        bail!("{}: file is {} bytes, over the limit of {limit} bytes", shown.display(), metadata.len());
+        if metadata.len() > limit {
+            bail!("{}: file is {} bytes, over the limit of {limit} bytes", shown.display(), metadata.len());
+        }
+        expected = metadata.len();
     }
-    bounded(file, &shown.display().to_string(), limit)
+    bounded(file, &shown.display().to_string(), limit, expected)
 }
 
 /// The text of the file at `path`: UTF-8, a byte-order mark dropped.
@@ -36,7 +39,7 @@ pub fn read_text(path: &Path, shown: &Path, limit: u64) -> Result<String> {
 
 /// Standard input as text, at most `limit` bytes.
 pub fn read_stdin(limit: u64) -> Result<String> {
-    text(bounded(std::io::stdin().lock(), "standard input", limit)?, "standard input")
+    text(bounded(std::io::stdin().lock(), "standard input", limit, 0)?, "standard input")
 }
 
 /// Bytes as text: UTF-8 required, a byte-order mark dropped.
@@ -48,8 +51,10 @@ pub fn text(bytes: Vec<u8>, shown: &str) -> Result<String> {
     Ok(text)
 }
 
-fn bounded(reader: impl Read, shown: &str, limit: u64) -> Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+/// At most `limit` bytes of `reader`; `expected` (a file's size) sizes the buffer up
+/// front, so a file is read in one call and a second that finds its end.
+fn bounded(reader: impl Read, shown: &str, limit: u64, expected: u64) -> Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(usize::try_from(expected.min(limit)).unwrap_or(0) + 1);
     reader.take(limit + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {shown}"))?;
     if bytes.len() as u64 > limit {
         bail!("{shown}: more than the limit of {limit} bytes");
@@ -73,7 +78,7 @@ mod tests {
         let err = read(Path::new("/dev/zero"), Path::new("/dev/zero"), 1024).unwrap_err().to_string();
         assert_eq!(err, "/dev/zero: more than the limit of 1024 bytes");
         assert_eq!(
-            bounded(&b"abc"[..], "pipe", 2).unwrap_err().to_string(),
+            bounded(&b"abc"[..], "pipe", 2, 0).unwrap_err().to_string(),
             "pipe: more than the limit of 2 bytes"
         );
     }

@@ -297,9 +297,9 @@ fn walk(dir: &Path, root: &Path, ignore: &Ignore) -> Result<Vec<SourceFile>> {
                 shown.display()
             );
         }
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        check_size(size, &mut total, &shown)?;
-        let executable = entry.metadata().map(|m| is_executable(&m)).unwrap_or(false);
+        let metadata = entry.metadata().ok();
+        check_size(metadata.as_ref().map_or(0, fs::Metadata::len), &mut total, &shown)?;
+        let executable = metadata.as_ref().is_some_and(is_executable);
         found.push((rel, entry.into_path(), shown, executable));
     }
     // Read in parallel (a big chart has thousands of files); errors in walk order.
