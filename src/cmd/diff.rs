@@ -126,18 +126,28 @@ fn diff_environment(
     options: &Options,
 ) -> Result<Outcome> {
     let new = workspace.release(env)?;
-    // The render and the baseline are independent: read the baseline while rendering
-    // (the render's loading and compiling are largely one-threaded).
-    let (documents, old) =
-        rayon::join(|| render_release(&new, Detail::Full), || load_baseline(baseline, env, &new));
-    let documents = documents?;
     let namespace = new.info.namespace.clone();
-    let mut rendered = Vec::new();
-    if args.update {
-        rudder::output::write_stream(&documents, &mut rendered)?;
-    }
-    let new_resources = rudder::diff::from_documents(documents, &namespace)?;
-    let old = old?;
+    let (rendered, old, new_resources) = match stream_baseline(baseline, env, &new)? {
+        // A baseline stream: the render keeps only its text, and documents printed the
+        // same on both sides are not parsed again.
+        Some(stream) => {
+            let documents = render_release(&new, Detail::Text)?;
+            let printed = printed_if(args.update, &documents)?;
+            let (old, new_resources) =
+                rudder::diff::against_stream(documents, &stream.text, &stream.shown, &namespace)?;
+            let old = Loaded::new(old, stream.shown, stream.update_path);
+            (printed, old, new_resources)
+        }
+        None => {
+            // The render and the baseline are independent: read the baseline while
+            // rendering (the render's loading and compiling are largely one-threaded).
+            let (documents, old) =
+                rayon::join(|| render_release(&new, Detail::Full), || load_baseline(baseline, env, &new));
+            let documents = documents?;
+            let printed = printed_if(args.update, &documents)?;
+            (printed, old?, rudder::diff::from_documents(documents, &namespace)?)
+        }
+    };
     let report = Report {
         label: env.map(str::to_string),
         baseline: old.shown,
@@ -153,6 +163,46 @@ fn diff_environment(
         _ => None,
     };
     Ok(Outcome { report, update })
+}
+
+/// The render as `--update` writes it, when it does.
+fn printed_if(update: bool, documents: &[rudder::manifest::Document]) -> Result<Vec<u8>> {
+    let mut printed = Vec::new();
+    if update {
+        rudder::output::write_stream(documents, &mut printed)?;
+    }
+    Ok(printed)
+}
+
+/// A baseline that is one YAML stream, as text.
+struct Stream {
+    text: String,
+    /// How reports and errors name it.
+    shown: String,
+    /// The file `--update` would replace, if any.
+    update_path: Option<PathBuf>,
+}
+
+/// The baseline's text when it is one existing file or standard input; `None` for the
+/// others (a directory, a missing last render, another environment, a revision), which
+/// [`load_baseline`] reads.
+fn stream_baseline(baseline: &Baseline, env: Option<&str>, new: &Release) -> Result<Option<Stream>> {
+    let path = match (baseline, env) {
+        (Baseline::Stdin(text), _) => {
+            return Ok(Some(Stream { text: text.clone(), shown: "<stdin>".into(), update_path: None }));
+        }
+        (Baseline::File(path), _) => path.clone(),
+        (Baseline::LastRender, Some(env)) => new.workspace.baseline_path(env)?,
+        _ => return Ok(None),
+    };
+    if !path.exists() {
+        return Ok(None);
+    }
+    Ok(rudder::diff::read_stream_file(&path)?.map(|text| Stream {
+        text,
+        shown: path.display().to_string(),
+        update_path: Some(path),
+    }))
 }
 
 /// A baseline as read.

@@ -19,7 +19,7 @@ mod text;
 
 pub use fields::FieldChange;
 pub use json::write_json;
-pub use load::{from_documents, index, parse_stream, read_path, relocate};
+pub use load::{against_stream, from_documents, index, parse_stream, read_path, read_stream_file, relocate};
 pub use markdown::{MARKDOWN_LIMIT, write_markdown};
 pub use text::{write_summary, write_text};
 
@@ -36,6 +36,8 @@ use std::fmt;
 pub struct Resource {
     pub id: ResourceId,
     pub api_version: String,
+    /// Its value; `Null` on both sides of a pair whose texts are the same (see
+    /// [`against_stream`]).
     pub value: Value,
     /// Where it came from, for messages: a template path or `file:line`.
     pub origin: String,

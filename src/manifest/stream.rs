@@ -43,22 +43,31 @@ pub fn rendered(source: &str, text: &str, line: usize) -> Result<Option<Document
     document::one(value, source, line, text).map(Some)
 }
 
+/// Parses again the text of a document read with [`super::Detail::Text`], for its value.
+pub fn reparse(document: &mut Document) -> Result<()> {
+    let printed = format!("{}\n", document.text);
+    document.value = document::parse(&document.source, &printed, document.line)?.unwrap_or_default();
+    Ok(())
+}
+
 /// The resources of a YAML stream read from `origin` (a file name or `<stdin>`), each
 /// document parsed as kubectl parses it (see [`crate::yaml::split_stream`]). `List` kinds
 /// are opened into their items; empty and comment-only documents are skipped.
 pub fn read(text: &str, origin: &str) -> Result<Vec<Document>> {
-    let pieces = crate::yaml::split_stream(text);
-    let parsed: Vec<Result<Vec<Document>>> = crate::parallel::map(&pieces, |&(start, piece)| {
+    Ok(read_pieces(&crate::yaml::split_stream(text), origin)?.into_iter().flatten().collect())
+}
+
+/// As [`read`], for some of the documents of a stream split by
+/// [`crate::yaml::split_stream`]: the resources of each, in order, or the first error.
+pub fn read_pieces(pieces: &[(usize, &str)], origin: &str) -> Result<Vec<Vec<Document>>> {
+    crate::parallel::map(pieces, |&(start, piece)| {
         let Some(value) = document::parse(origin, piece, start)? else { return Ok(Vec::new()) };
         let blank_lines = piece.len() - piece.trim_start().len();
         let line = start + piece[..blank_lines].matches('\n').count();
         document::resources(value, origin, line, piece.trim())
-    });
-    let mut documents = Vec::new();
-    for found in parsed {
-        documents.extend(found?);
-    }
-    Ok(documents)
+    })
+    .into_iter()
+    .collect()
 }
 
 #[cfg(test)]
