@@ -189,24 +189,23 @@ pub fn index(resources: Vec<Resource>) -> Result<BTreeMap<ResourceId, Resource>>
 mod tests {
     use super::*;
 
-    /// Rendered documents as the manifest stage gives them with `Detail::Text`.
+    /// Rendered documents as the manifest stage gives them with `Detail::Text` (no
+    /// namespace in force): their text, identity and source, no value.
     fn rendered(files: &[(&str, &str)]) -> Vec<Document> {
-        let files: Vec<_> = files
-            .iter()
-            .map(|(path, text)| crate::render::RenderedFile {
-                path: path.to_string(),
-                text: text.to_string(),
-            })
-            .collect();
-        let options =
-            crate::manifest::Options { detail: crate::manifest::Detail::Text, ..Default::default() };
-        crate::manifest::documents(&files, &options).unwrap().documents
+        let mut documents = Vec::new();
+        for (path, text) in files {
+            for (line, piece) in crate::manifest::split(text) {
+                let mut document = crate::manifest::parse_rendered(path, piece, line).unwrap().unwrap();
+                document.value = Value::Null;
+                documents.push(document);
+            }
+        }
+        documents
     }
 
+    /// Documents as `rudder render` prints them.
     fn printed(documents: &[Document]) -> String {
-        let mut out = Vec::new();
-        crate::output::write_stream(documents, &mut out).unwrap();
-        String::from_utf8(out).unwrap()
+        documents.iter().map(|d| format!("---\n# Source: {}\n{}\n", d.source, d.text)).collect()
     }
 
     /// The report of `render` against `baseline`, by the text shortcut and by parsing both
