@@ -387,19 +387,25 @@ fn load_subcharts(
 /// vendored chart no entry names.
 fn resolve_subcharts(
     parent: &Chart,
-    mut vendored: Vec<(String, Chart)>,
+    vendored: Vec<(String, Chart)>,
     load_file_dependency: &mut dyn FnMut(&Dependency, &str) -> Result<Option<Chart>>,
 ) -> Result<Vec<Subchart>> {
     let mut subcharts = Vec::new();
-    for dep in &parent.meta.dependencies {
+    let dependencies = &parent.meta.dependencies;
+    let mut slots: Vec<(String, Option<Chart>)> = vendored.into_iter().map(|(e, c)| (e, Some(c))).collect();
+    for (index, dep) in dependencies.iter().enumerate() {
         let from_file = match dep.file_path() {
             Some(path) => load_file_dependency(dep, path)?,
             None => None,
         };
+        // A vendored chart is moved to the last entry that may use it, cloned before.
+        let used_later = dependencies[index + 1..].iter().any(|later| later.name == dep.name);
         let (mut chart, entry) = match from_file {
             Some(chart) => (chart, None),
-            None => match vendored.iter().find(|(_, c)| c.meta.name == dep.name) {
-                Some((entry, chart)) => (chart.clone(), Some(entry.clone())),
+            None => match slots.iter_mut().find(|(_, c)| c.as_ref().is_some_and(|c| c.meta.name == dep.name))
+            {
+                Some((entry, chart)) if used_later => (chart.clone().expect("found"), Some(entry.clone())),
+                Some((entry, chart)) => (chart.take().expect("found"), Some(entry.clone())),
                 None if dep.file_path().is_some() => bail!(
                     "{}: dependency {:?} ({}) is not vendored in the archive's charts/",
                     parent.dir.display(),
@@ -424,8 +430,10 @@ fn resolve_subcharts(
             entry,
         });
     }
-    vendored.retain(|(_, c)| !parent.meta.dependencies.iter().any(|dep| dep.name == c.meta.name));
-    subcharts.extend(vendored.into_iter().map(|(entry, chart)| Subchart {
+    let listed: std::collections::HashSet<&str> = dependencies.iter().map(|dep| dep.name.as_str()).collect();
+    let unlisted = slots.into_iter().filter_map(|(entry, chart)| Some((entry, chart?)));
+    let unlisted = unlisted.filter(|(_, chart)| !listed.contains(chart.meta.name.as_str()));
+    subcharts.extend(unlisted.map(|(entry, chart)| Subchart {
         chart,
         condition: None,
         tags: Vec::new(),
