@@ -16,7 +16,8 @@ pub fn write_stream(documents: &[Document], out: &mut dyn Write) -> io::Result<(
 }
 
 fn write_document(document: &Document, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "---\n# Source: {}\n{}", document.source, document.text)
+    out.write_all(b"---\n")?;
+    document.write_printed(out)
 }
 
 /// Keeps the documents whose template matches one of `patterns` (`-s/--show-only`),

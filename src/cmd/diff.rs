@@ -174,9 +174,9 @@ fn printed_if(update: bool, documents: &[rudder::manifest::Document]) -> Result<
     Ok(printed)
 }
 
-/// A baseline that is one YAML stream, as text.
-struct Stream {
-    text: String,
+/// A baseline that is one YAML stream, as text (standard input's is borrowed).
+struct Stream<'b> {
+    text: std::borrow::Cow<'b, str>,
     /// How reports and errors name it.
     shown: String,
     /// The file `--update` would replace, if any.
@@ -186,10 +186,14 @@ struct Stream {
 /// The baseline's text when it is one existing file or standard input; `None` for the
 /// others (a directory, a missing last render, another environment, a revision), which
 /// [`load_baseline`] reads.
-fn stream_baseline(baseline: &Baseline, env: Option<&str>, new: &Release) -> Result<Option<Stream>> {
+fn stream_baseline<'b>(
+    baseline: &'b Baseline,
+    env: Option<&str>,
+    new: &Release,
+) -> Result<Option<Stream<'b>>> {
     let path = match (baseline, env) {
         (Baseline::Stdin(text), _) => {
-            return Ok(Some(Stream { text: text.clone(), shown: "<stdin>".into(), update_path: None }));
+            return Ok(Some(Stream { text: text.into(), shown: "<stdin>".into(), update_path: None }));
         }
         (Baseline::File(path), _) => path.clone(),
         (Baseline::LastRender, Some(env)) => new.workspace.baseline_path(env)?,
@@ -199,7 +203,7 @@ fn stream_baseline(baseline: &Baseline, env: Option<&str>, new: &Release) -> Res
         return Ok(None);
     }
     Ok(rudder::diff::read_stream_file(&path)?.map(|text| Stream {
-        text,
+        text: text.into(),
         shown: path.display().to_string(),
         update_path: Some(path),
     }))
@@ -220,6 +224,8 @@ impl Loaded {
     }
 }
 
+/// The baselines [`stream_baseline`] does not read: a directory, a missing last render,
+/// another environment, a revision.
 fn load_baseline(baseline: &Baseline, env: Option<&str>, new: &Release) -> Result<Loaded> {
     let namespace = &new.info.namespace;
     match baseline {
@@ -242,9 +248,7 @@ fn load_baseline(baseline: &Baseline, env: Option<&str>, new: &Release) -> Resul
             path.display().to_string(),
             Some(path.clone()),
         )),
-        Baseline::Stdin(text) => {
-            Ok(Loaded::new(rudder::diff::parse_stream(text, "<stdin>", namespace)?, "<stdin>", None))
-        }
+        Baseline::Stdin(_) => unreachable!("standard input is always read as a stream (stream_baseline)"),
         Baseline::Environment(other) => {
             let old = new.workspace.release(Some(other))?;
             let resources = rendered_resources(&old, namespace)

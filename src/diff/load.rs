@@ -62,13 +62,14 @@ pub fn against_stream(
         in_stream.entry(piece).and_modify(|at| *at = None).or_insert(Some(index));
     }
     // The stream document each rendered one is printed as, claimed by how many.
-    let found: Vec<Option<usize>> = rendered
-        .iter()
-        .map(|d| {
-            let printed = format!("# Source: {}\n{}\n", d.source, d.text);
-            in_stream.get(printed.as_str()).copied().flatten().filter(|_| !d.kind.ends_with("List"))
-        })
-        .collect();
+    let mut printed = Vec::new();
+    let mut found: Vec<Option<usize>> = Vec::with_capacity(rendered.len());
+    for document in &rendered {
+        printed.clear();
+        document.write_printed(&mut printed)?;
+        let text = std::str::from_utf8(&printed)?;
+        found.push(in_stream.get(text).copied().flatten().filter(|_| !document.kind.ends_with("List")));
+    }
     let mut claims = vec![0usize; pieces.len()];
     for index in found.iter().flatten() {
         claims[*index] += 1;
@@ -188,6 +189,7 @@ pub fn index(resources: Vec<Resource>) -> Result<BTreeMap<ResourceId, Resource>>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::{Options, Report, compare};
 
     /// Rendered documents as the manifest stage gives them with `Detail::Text` (no
     /// namespace in force): their text, identity and source, no value.
@@ -205,14 +207,19 @@ mod tests {
 
     /// Documents as `rudder render` prints them.
     fn printed(documents: &[Document]) -> String {
-        documents.iter().map(|d| format!("---\n# Source: {}\n{}\n", d.source, d.text)).collect()
+        let mut out = Vec::new();
+        for document in documents {
+            out.extend_from_slice(b"---\n");
+            document.write_printed(&mut out).unwrap();
+        }
+        String::from_utf8(out).unwrap()
     }
 
     /// The report of `render` against `baseline`, by the text shortcut and by parsing both
     /// sides in full, which must agree.
-    fn both_ways(render: &[(&str, &str)], baseline: &str) -> Result<super::super::Report> {
-        let options = super::super::Options::default();
-        let full: Result<super::super::Report> = (|| {
+    fn both_ways(render: &[(&str, &str)], baseline: &str) -> Result<Report> {
+        let options = Options::default();
+        let full: Result<Report> = (|| {
             let mut documents = rendered(render);
             for document in &mut documents {
                 crate::manifest::reparse(document)?;
@@ -220,11 +227,11 @@ mod tests {
             let new = from_documents(documents, "ns")?;
             let old = parse_stream(baseline, "base.yaml", "ns")?;
             // As `rudder diff` indexes them: the baseline first.
-            Ok(super::super::compare(index(old)?, index(new)?, &options))
+            Ok(compare(index(old)?, index(new)?, &options))
         })();
-        let shortcut: Result<super::super::Report> = (|| {
+        let shortcut: Result<Report> = (|| {
             let (old, new) = against_stream(rendered(render), baseline, "base.yaml", "ns")?;
-            Ok(super::super::compare(index(old)?, index(new)?, &options))
+            Ok(compare(index(old)?, index(new)?, &options))
         })();
         match (&full, &shortcut) {
             (Ok(a), Ok(b)) => {

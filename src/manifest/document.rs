@@ -68,6 +68,13 @@ impl Document {
     pub fn origin(&self) -> String {
         format!("{}:{}", self.source, self.line)
     }
+
+    /// Writes the document as a render prints it after its `---` line: `# Source:
+    /// <path>`, then its text and a line break. `diff` finds unchanged documents of a
+    /// printed render by this text.
+    pub fn write_printed<W: std::io::Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
+        writeln!(out, "# Source: {}\n{}", self.source, self.text)
+    }
 }
 
 /// Parses `printed` (one document's text as printed: what kubectl reads) from `source`,
