@@ -40,6 +40,11 @@ pub static FILE_BYTES: Limit =
     Limit::new("file-bytes", 5 * MIB, "one file: a chart's file, a values file, rudder.yaml, --set-file");
 pub static STREAM_BYTES: Limit =
     Limit::new("stream-bytes", 100 * MIB, "one stream: standard input, a diff baseline, an index");
+pub static STREAM_DOCUMENTS: Limit = Limit::new(
+    "stream-documents",
+    1_000_000,
+    "YAML documents with content in one stream: a baseline, standard input, a template's output",
+);
 pub static CHART_BYTES: Limit =
     Limit::new("chart-bytes", 100 * MIB, "a chart's files in all, and an archive with its nested archives");
 pub static ARCHIVE_ENTRIES: Limit =
@@ -70,9 +75,10 @@ pub static RENDER_SECONDS: Limit =
     Limit::new("render-seconds", 120, "seconds a command that renders may run: the budget of template work");
 
 /// Every limit, in the order the docs list them.
-pub static ALL: [&Limit; 14] = [
+pub static ALL: [&Limit; 15] = [
     &FILE_BYTES,
     &STREAM_BYTES,
+    &STREAM_DOCUMENTS,
     &CHART_BYTES,
     &ARCHIVE_ENTRIES,
     &ARCHIVE_CHARTS,

@@ -18,4 +18,5 @@ mod ported;
 mod porting;
 mod render;
 mod security;
+mod streams;
 mod values;

@@ -55,11 +55,11 @@ pub fn against_stream(
     origin: &str,
     namespace: &str,
 ) -> Result<(Vec<Resource>, Vec<Resource>)> {
-    let pieces = crate::yaml::split_stream(text);
+    let pieces = crate::yaml::stream::split(text, crate::yaml::stream::Markers::Yaml, origin)?;
     // Each document of the stream by its text: its index, or `None` if it repeats.
     let mut in_stream: HashMap<&str, Option<usize>> = HashMap::with_capacity(pieces.len());
-    for (index, (_, piece)) in pieces.iter().enumerate() {
-        in_stream.entry(piece).and_modify(|at| *at = None).or_insert(Some(index));
+    for (index, piece) in pieces.iter().enumerate() {
+        in_stream.entry(piece.text).and_modify(|at| *at = None).or_insert(Some(index));
     }
     // The stream document each rendered one is printed as, claimed by how many.
     let mut printed = Vec::new();
@@ -82,8 +82,10 @@ pub fn against_stream(
             Some(index) => {
                 let mut unchanged = resource(document, namespace);
                 unchanged.value = Value::Null;
-                old[index] =
-                    Some(Resource { origin: format!("{origin}:{}", pieces[index].0), ..unchanged.clone() });
+                old[index] = Some(Resource {
+                    origin: format!("{origin}:{}", pieces[index].text_line()),
+                    ..unchanged.clone()
+                });
                 new.push(vec![unchanged]);
             }
             None => {
@@ -101,7 +103,7 @@ pub fn against_stream(
         let (index, resources) = found?;
         new[index] = resources;
     }
-    let unmatched: Vec<(usize, &str)> =
+    let unmatched: Vec<crate::yaml::stream::Piece> =
         pieces.iter().zip(&old).filter(|(_, matched)| matched.is_none()).map(|(piece, _)| *piece).collect();
     let mut parsed = crate::manifest::read_pieces(&unmatched, origin)?.into_iter();
     let mut old_resources = Vec::new();
@@ -196,7 +198,7 @@ mod tests {
     fn rendered(files: &[(&str, &str)]) -> Vec<Document> {
         let mut documents = Vec::new();
         for (path, text) in files {
-            for (line, piece) in crate::manifest::split(text) {
+            for (line, piece) in crate::manifest::split(text, path).unwrap() {
                 let mut document = crate::manifest::parse_rendered(path, piece, line).unwrap().unwrap();
                 document.value = Value::Null;
                 documents.push(document);

@@ -152,7 +152,7 @@ pub fn documents(files: &[RenderedFile], options: &Options) -> Result<Manifest> 
 fn parse_all(files: &[RenderedFile], detail: Detail) -> Vec<Result<Vec<Parsed>>> {
     crate::parallel::map(files, |file| {
         let mut parsed = Vec::new();
-        for (line, text) in split(&file.text) {
+        for (line, text) in split(&file.text, &file.path)? {
             let Some(mut document) = stream::rendered(&file.path, text, line)? else { continue };
             let defines = namespace::defined_cluster_scoped(&document.value);
             let lacks_namespace = namespace::lacks_namespace(&document.value);

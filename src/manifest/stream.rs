@@ -1,38 +1,23 @@
-//! Documents out of text: a template's output split as Helm splits it, and a YAML stream
-//! (a baseline, or a printed render read back) split as kubectl splits it. Both parse
-//! each document as kubectl reads it from a printed stream.
+//! Documents out of text: a template's output, and a YAML stream (a baseline, or a
+//! printed render read back), both split by [`crate::yaml::stream`], each document parsed
+//! as kubectl reads it from a printed stream.
 
 use super::document::{self, Document};
+use crate::yaml::stream::{Markers, Piece};
 use anyhow::Result;
 
-/// Splits a rendered file at lines starting with `---` (text after the marker begins the
-/// next document, as in Helm); yields each non-empty document, trimmed, with the 1-based
-/// line it starts on.
-pub fn split(text: &str) -> Vec<(usize, &str)> {
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    let mut start_line = 1;
-    let mut offset = 0;
-    for (index, line) in text.split_inclusive('\n').enumerate() {
-        if let Some(rest) = line.strip_prefix("---") {
-            push_piece(&mut pieces, text, start, offset, start_line);
-            start = offset + 3 + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
-            start_line = index + 1;
-        }
-        offset += line.len();
-    }
-    push_piece(&mut pieces, text, start, text.len(), start_line);
-    pieces
-}
-
-fn push_piece<'t>(pieces: &mut Vec<(usize, &'t str)>, text: &'t str, start: usize, end: usize, line: usize) {
-    let piece = &text[start..end];
-    let trimmed = piece.trim();
-    if trimmed.is_empty() {
-        return;
-    }
-    let leading_lines = piece[..piece.len() - piece.trim_start().len()].matches('\n').count();
-    pieces.push((line + leading_lines, trimmed));
+/// Splits a rendered file (template `source`) into documents as Helm does (see
+/// [`crate::yaml::stream`]); yields each document with content, trimmed, with the
+/// 1-based line it starts on.
+pub fn split<'t>(text: &'t str, source: &str) -> Result<Vec<(usize, &'t str)>> {
+    let pieces = crate::yaml::stream::split(text, Markers::Helm, source)?;
+    Ok(pieces
+        .iter()
+        .map(|piece| {
+            let leading = &piece.text[..piece.text.len() - piece.text.trim_start().len()];
+            (piece.text_line() + leading.matches('\n').count(), piece.text.trim())
+        })
+        .collect())
 }
 
 /// One rendered document (`text`, trimmed, from template `source` at `line`), parsed as
@@ -51,23 +36,35 @@ pub fn reparse(document: &mut Document) -> Result<()> {
 }
 
 /// The resources of a YAML stream read from `origin` (a file name or `<stdin>`), each
-/// document parsed as kubectl parses it (see [`crate::yaml::split_stream`]). `List` kinds
+/// document parsed as kubectl parses it (split by [`crate::yaml::stream`]). `List` kinds
 /// are opened into their items; empty and comment-only documents are skipped.
 pub fn read(text: &str, origin: &str) -> Result<Vec<Document>> {
-    Ok(read_pieces(&crate::yaml::split_stream(text), origin)?.into_iter().flatten().collect())
+    let pieces = crate::yaml::stream::split(text, Markers::Yaml, origin)?;
+    Ok(read_pieces(&pieces, origin)?.into_iter().flatten().collect())
 }
 
-/// As [`read`], for some of the documents of a stream split by
-/// [`crate::yaml::split_stream`]: the resources of each, in order, or the first error.
-pub fn read_pieces(pieces: &[(usize, &str)], origin: &str) -> Result<Vec<Vec<Document>>> {
-    crate::parallel::map(pieces, |&(start, piece)| {
-        let Some(value) = document::parse(origin, piece, start)? else { return Ok(Vec::new()) };
-        let blank_lines = piece.len() - piece.trim_start().len();
-        let line = start + piece[..blank_lines].matches('\n').count();
-        document::resources(value, origin, line, piece.trim())
-    })
-    .into_iter()
-    .collect()
+/// As [`read`], for some of the documents of a stream: the resources of each, in order,
+/// or the first error in the stream's order. A stream is read in parallel, a batch at a
+/// time, so that a bad document stops the reading of the rest.
+pub fn read_pieces(pieces: &[Piece], origin: &str) -> Result<Vec<Vec<Document>>> {
+    let mut read = Vec::with_capacity(pieces.len());
+    for batch in pieces.chunks(BATCH) {
+        for documents in crate::parallel::map(batch, |piece| read_piece(piece, origin)) {
+            read.push(documents?);
+        }
+    }
+    Ok(read)
+}
+
+/// Documents read in parallel between two checks for an error.
+const BATCH: usize = 4096;
+
+/// The resources of one document of a stream.
+pub fn read_piece(piece: &Piece, origin: &str) -> Result<Vec<Document>> {
+    let Some(value) = document::parse(origin, piece.source, piece.line)? else { return Ok(Vec::new()) };
+    let blank_lines = piece.text.len() - piece.text.trim_start().len();
+    let line = piece.text_line() + piece.text[..blank_lines].matches('\n').count();
+    document::resources(value, origin, line, piece.text.trim())
 }
 
 #[cfg(test)]
@@ -77,9 +74,10 @@ mod tests {
     #[test]
     fn split_handles_markers_blank_documents_and_glued_text() {
         let text = "\n---\n\n---\na: 1\n--- # note\nb: 2\n---c: 3\n";
-        assert_eq!(split(text), vec![(5, "a: 1"), (6, "# note\nb: 2"), (8, "c: 3")]);
-        assert_eq!(split("a: 1\n"), vec![(1, "a: 1")]);
-        assert!(split("  \n---\n").is_empty());
+        assert_eq!(split(text, "t").unwrap(), vec![(5, "a: 1"), (6, "# note\nb: 2"), (8, "c: 3")]);
+        assert_eq!(split("a: 1\n", "t").unwrap(), vec![(1, "a: 1")]);
+        assert!(split("  \n---\n", "t").unwrap().is_empty());
+        assert_eq!(split("\n\n  a: 1\n", "t").unwrap(), vec![(3, "a: 1")]);
     }
 
     #[test]

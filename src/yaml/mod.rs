@@ -3,9 +3,10 @@
 
 mod emit;
 mod read;
+pub mod stream;
 
 pub use emit::{to_string, write_double_quoted};
-pub use read::{Schema, check_strict, max_expanded_nodes, parse_document, parse_documents, split_stream};
+pub use read::{Schema, check_strict, max_expanded_nodes, parse_document, parse_documents};
 
 use anyhow::{Result, anyhow};
 use serde_yaml::{Mapping, Value};

@@ -136,34 +136,6 @@ pub fn parse_document(text: &str, schema: Schema) -> Result<Value, serde_yaml::E
     Ok(documents.pop().unwrap_or(Value::Null))
 }
 
-/// Splits a multi-document YAML stream as kubectl's reader does: at lines that start
-/// with `---` followed by nothing, blanks or a comment. Each document keeps its text as
-/// written, final line break included (so a last block scalar keeps its chomping), with
-/// the 1-based line it starts on. Blank and comment-only documents are yielded too; they
-/// parse to `null`.
-pub fn split_stream(text: &str) -> Vec<(usize, &str)> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut documents = Vec::new();
-    let (mut start, mut start_line, mut offset) = (0, 1, 0);
-    for (index, line) in text.split_inclusive('\n').enumerate() {
-        if is_separator(line) {
-            documents.push((start_line, &text[start..offset]));
-            start = offset + line.len();
-            start_line = index + 2;
-        }
-        offset += line.len();
-    }
-    documents.push((start_line, &text[start..]));
-    documents
-}
-
-fn is_separator(line: &str) -> bool {
-    line.strip_prefix("---").is_some_and(|rest| {
-        let rest = rest.trim_start_matches([' ', '\t']);
-        rest.is_empty() || rest.starts_with(['\n', '\r', '#'])
-    })
-}
-
 /// Checks a text that is then deserialized into typed structs (`Chart.yaml`,
 /// `rudder.yaml`): a key repeated in one mapping or aliases expanding past
 /// the node limit are errors at `path:line:col`. Syntax errors are left to the

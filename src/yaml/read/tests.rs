@@ -116,20 +116,6 @@ fn local_tags_are_refused_and_core_tags_read() {
 }
 
 #[test]
-fn streams_split_at_separator_lines_and_keep_line_breaks() {
-    let stream = "a: |\n  x\n---\nb: 1\n--- # note\n\n---\n---x: 1\nc: |-\n  y\n";
-    assert_eq!(
-        split_stream(stream),
-        vec![(1, "a: |\n  x\n"), (4, "b: 1\n"), (6, "\n"), (8, "---x: 1\nc: |-\n  y\n")]
-    );
-    assert_eq!(
-        parse_document(split_stream(stream)[0].1, Schema::Kube).unwrap()["a"],
-        Value::String("x\n".into())
-    );
-    assert_eq!(split_stream("---\na: 1"), vec![(1, ""), (2, "a: 1")]);
-}
-
-#[test]
 fn documents_and_byte_order_marks() {
     assert_eq!(parse_documents("\u{feff}a: 1\n---\nb: 2\n", Schema::Kube).unwrap().len(), 2);
     assert_eq!(parse_document("", Schema::Kube).unwrap(), Value::Null);
