@@ -13,6 +13,7 @@ use rudder::release::{Release, Workspace};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// One environment's comparison, and the new render if the baseline is to be updated.
 struct Outcome {
@@ -25,7 +26,7 @@ enum Baseline {
     /// The environment's last render (`rendered/NAME.yaml`).
     LastRender,
     File(PathBuf),
-    Stdin(String),
+    Stdin(Arc<String>),
     Environment(String),
     /// The workspace as it was at a git revision (its chart loaded once).
     Revision {
@@ -72,7 +73,7 @@ pub fn run(args: DiffArgs) -> Result<ExitCode> {
 }
 
 /// Standard input as the baseline (`--against -`), read before anything else.
-fn read_baseline_stdin(args: &DiffArgs) -> Result<Option<String>> {
+fn read_baseline_stdin(args: &DiffArgs) -> Result<Option<Arc<String>>> {
     if args.against.as_deref() != Some(Path::new("-")) {
         return Ok(None);
     }
@@ -82,13 +83,13 @@ fn read_baseline_stdin(args: &DiffArgs) -> Result<Option<String>> {
     if args.update {
         bail!("--update cannot write to standard input (--against -)");
     }
-    rudder::input::read_stdin(rudder::input::stream_limit()).map(Some)
+    rudder::input::read_stdin(rudder::input::stream_limit()).map(|text| Some(Arc::new(text)))
 }
 
 fn baseline(
     args: &DiffArgs,
     cwd: &Path,
-    stdin: Option<String>,
+    stdin: Option<Arc<String>>,
     choices: rudder::release::Choices,
 ) -> Result<Baseline> {
     if let Some(text) = stdin {
@@ -127,16 +128,17 @@ fn diff_environment(
 ) -> Result<Outcome> {
     let new = workspace.release(env)?;
     let namespace = new.info.namespace.clone();
-    let (rendered, old, new_resources) = match stream_baseline(baseline, env, &new)? {
-        // A baseline stream: the render keeps only its text, and documents printed the
-        // same on both sides are not parsed again.
+    let (rendered, old, new_resources, removed) = match stream_baseline(baseline, env, &new)? {
+        // A baseline stream: the render keeps only its text, documents printed the same
+        // on both sides are not parsed again, and resources only the stream has are kept
+        // as their identity.
         Some(stream) => {
             let documents = render_release(&new, Detail::Text)?;
             let printed = printed_if(args.update, &documents)?;
-            let (old, new_resources) =
-                rudder::diff::against_stream(documents, &stream.text, &stream.shown, &namespace)?;
-            let old = Loaded::new(old, stream.shown, stream.update_path);
-            (printed, old, new_resources)
+            let sides =
+                rudder::diff::against_stream(documents, stream.text, &stream.shown, &namespace, options)?;
+            let old = Loaded::new(sides.old, stream.shown, stream.update_path);
+            (printed, old, sides.new, sides.removed)
         }
         None => {
             // The render and the baseline are independent: read the baseline while
@@ -145,7 +147,7 @@ fn diff_environment(
                 rayon::join(|| render_release(&new, Detail::Full), || load_baseline(baseline, env, &new));
             let documents = documents?;
             let printed = printed_if(args.update, &documents)?;
-            (printed, old?, rudder::diff::from_documents(documents, &namespace)?)
+            (printed, old?, rudder::diff::from_documents(documents, &namespace)?, Default::default())
         }
     };
     let report = Report {
@@ -157,6 +159,7 @@ fn diff_environment(
             rudder::diff::index(new_resources)?,
             options,
         )
+        .with_removed(removed, options)
     };
     let update = match old.update_path {
         Some(path) if args.update => Some((path, rendered)),
@@ -174,9 +177,9 @@ fn printed_if(update: bool, documents: &[rudder::manifest::Document]) -> Result<
     Ok(printed)
 }
 
-/// A baseline that is one YAML stream, as text (standard input's is borrowed).
-struct Stream<'b> {
-    text: std::borrow::Cow<'b, str>,
+/// A baseline that is one YAML stream, as text (standard input's is shared).
+struct Stream {
+    text: Arc<String>,
     /// How reports and errors name it.
     shown: String,
     /// The file `--update` would replace, if any.
@@ -186,14 +189,10 @@ struct Stream<'b> {
 /// The baseline's text when it is one existing file or standard input; `None` for the
 /// others (a directory, a missing last render, another environment, a revision), which
 /// [`load_baseline`] reads.
-fn stream_baseline<'b>(
-    baseline: &'b Baseline,
-    env: Option<&str>,
-    new: &Release,
-) -> Result<Option<Stream<'b>>> {
+fn stream_baseline(baseline: &Baseline, env: Option<&str>, new: &Release) -> Result<Option<Stream>> {
     let path = match (baseline, env) {
         (Baseline::Stdin(text), _) => {
-            return Ok(Some(Stream { text: text.into(), shown: "<stdin>".into(), update_path: None }));
+            return Ok(Some(Stream { text: text.clone(), shown: "<stdin>".into(), update_path: None }));
         }
         (Baseline::File(path), _) => path.clone(),
         (Baseline::LastRender, Some(env)) => new.workspace.baseline_path(env)?,
@@ -203,7 +202,7 @@ fn stream_baseline<'b>(
         return Ok(None);
     }
     Ok(rudder::diff::read_stream_file(&path)?.map(|text| Stream {
-        text: text.into(),
+        text: Arc::new(text),
         shown: path.display().to_string(),
         update_path: Some(path),
     }))

@@ -1,8 +1,9 @@
 //! The JSON report: per report its counts and, per differing resource, its identity,
 //! apiVersions and changed fields with their old and new values (Secrets masked).
 
-use super::{Change, Counts, FieldChange, Report};
+use super::{Change, Counts, Entry, FieldChange, Report};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 #[derive(Serialize)]
@@ -25,57 +26,75 @@ struct ReportJson<'r> {
 #[serde(rename_all = "camelCase")]
 struct ResourceJson<'r> {
     change: Change,
-    group: &'r str,
-    kind: &'r str,
-    namespace: &'r str,
-    name: &'r str,
+    group: Cow<'r, str>,
+    kind: Cow<'r, str>,
+    namespace: Cow<'r, str>,
+    name: Cow<'r, str>,
     api_version: ApiVersions<'r>,
-    fields: &'r [FieldChange],
+    fields: Cow<'r, [FieldChange]>,
 }
 
 #[derive(Serialize)]
 struct ApiVersions<'r> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    old: Option<&'r str>,
+    old: Option<Cow<'r, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    new: Option<&'r str>,
+    new: Option<Cow<'r, str>>,
+}
+
+impl<'r> ResourceJson<'r> {
+    /// An entry as JSON, borrowing what a borrowed entry holds.
+    fn of(entry: Cow<'r, Entry>) -> ResourceJson<'r> {
+        match entry {
+            Cow::Borrowed(entry) => ResourceJson {
+                change: entry.change,
+                group: Cow::Borrowed(&entry.id.group),
+                kind: Cow::Borrowed(&entry.id.kind),
+                namespace: Cow::Borrowed(&entry.id.namespace),
+                name: Cow::Borrowed(&entry.id.name),
+                api_version: ApiVersions {
+                    old: entry.old_api_version.as_deref().map(Cow::Borrowed),
+                    new: entry.new_api_version.as_deref().map(Cow::Borrowed),
+                },
+                fields: Cow::Borrowed(&entry.fields),
+            },
+            Cow::Owned(entry) => ResourceJson {
+                change: entry.change,
+                group: Cow::Owned(entry.id.group),
+                kind: Cow::Owned(entry.id.kind),
+                namespace: Cow::Owned(entry.id.namespace),
+                name: Cow::Owned(entry.id.name),
+                api_version: ApiVersions {
+                    old: entry.old_api_version.map(Cow::Owned),
+                    new: entry.new_api_version.map(Cow::Owned),
+                },
+                fields: Cow::Owned(entry.fields),
+            },
+        }
+    }
 }
 
 /// Writes all reports as one pretty-printed JSON document.
 pub fn write_json(reports: &[Report], out: &mut dyn Write) -> io::Result<()> {
     let mut total = Counts::default();
-    let reports: Vec<ReportJson> = reports
-        .iter()
-        .map(|report| {
-            let counts = report.counts();
-            total.changed += counts.changed;
-            total.added += counts.added;
-            total.removed += counts.removed;
-            total.unchanged += counts.unchanged;
-            ReportJson {
-                environment: report.label.as_deref(),
-                baseline: &report.baseline,
-                namespace: &report.namespace,
-                summary: counts,
-                resources: report
-                    .entries
-                    .iter()
-                    .map(|entry| ResourceJson {
-                        change: entry.change,
-                        group: &entry.id.group,
-                        kind: &entry.id.kind,
-                        namespace: &entry.id.namespace,
-                        name: &entry.id.name,
-                        api_version: ApiVersions {
-                            old: entry.old_api_version.as_deref(),
-                            new: entry.new_api_version.as_deref(),
-                        },
-                        fields: &entry.fields,
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &Document { summary: total, reports })?;
+    let mut json = Vec::with_capacity(reports.len());
+    for report in reports {
+        let counts = report.counts();
+        total.changed += counts.changed;
+        total.added += counts.added;
+        total.removed += counts.removed;
+        total.unchanged += counts.unchanged;
+        json.push(ReportJson {
+            environment: report.label.as_deref(),
+            baseline: &report.baseline,
+            namespace: &report.namespace,
+            summary: counts,
+            resources: report
+                .each_entry(true)
+                .map(|entry| entry.map(ResourceJson::of))
+                .collect::<io::Result<_>>()?,
+        });
+    }
+    serde_json::to_writer_pretty(&mut *out, &Document { summary: total, reports: json })?;
     writeln!(out)
 }

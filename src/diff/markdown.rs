@@ -37,13 +37,15 @@ pub fn write_markdown(
             counts.unchanged
         ));
     }
-    let total: usize = reports.iter().map(|r| r.entries.len()).sum();
+    let total: usize = reports.iter().map(|r| r.entries.len() + r.removed.len()).sum();
     if total == 0 {
         doc.push_str("\nNo changes.\n");
     }
     let mut shown = 0;
     'reports: for report in reports {
-        for entry in &report.entries {
+        for entry in report.each_entry(false) {
+            let entry = entry?;
+            let entry = &*entry;
             let section = section(&header(report, entry), &unified(entry, context, Palette::default()));
             if doc.len() + section.len() + NOTE_ROOM <= limit {
                 doc.push_str(&section);

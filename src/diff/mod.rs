@@ -14,13 +14,17 @@ mod json;
 mod load;
 mod markdown;
 mod path;
+mod removed;
 mod secrets;
+mod stream;
 mod text;
 
 pub use fields::FieldChange;
 pub use json::write_json;
-pub use load::{against_stream, from_documents, index, parse_stream, read_path, read_stream_file, relocate};
+pub use load::{from_documents, index, parse_stream, read_path, read_stream_file, relocate};
 pub use markdown::{MARKDOWN_LIMIT, write_markdown};
+pub use removed::Removed;
+pub use stream::{Sides, against_stream};
 pub use text::{write_summary, write_text};
 
 pub use crate::manifest::ResourceId;
@@ -92,6 +96,9 @@ pub struct Report {
     pub entries: Vec<Entry>,
     /// How many resources are the same on both sides (ignored differences included).
     pub unchanged: usize,
+    /// Resources of a baseline stream that the render does not have, whose entries are
+    /// made when they are shown ([`Report::each_entry`]).
+    pub removed: Removed,
 }
 
 /// Counts of a report, as printed in its summary line.
@@ -109,13 +116,49 @@ impl Report {
         Counts {
             changed: count(Change::Changed),
             added: count(Change::Added),
-            removed: count(Change::Removed),
+            removed: count(Change::Removed) + self.removed.len(),
             unchanged: self.unchanged,
         }
     }
 
     pub fn has_changes(&self) -> bool {
-        !self.entries.is_empty()
+        !self.entries.is_empty() || !self.removed.is_empty()
+    }
+
+    /// Adds the removed resources of a baseline stream, but those the ignore rules name.
+    pub fn with_removed(mut self, mut removed: Removed, options: &Options) -> Report {
+        removed.retain(|id| !ignore::ignores_resource(options.ignore, id));
+        removed.sort_by(|a, b| order_of(a).cmp(&order_of(b)));
+        self.removed = removed;
+        self
+    }
+
+    /// Every entry, in install order: [`Report::entries`] and the [`Report::removed`]
+    /// resources, whose entries are made here, one at a time (with their text, or
+    /// `headers` only: identity and apiVersion, nothing read again).
+    pub fn each_entry(
+        &self,
+        headers: bool,
+    ) -> impl Iterator<Item = std::io::Result<std::borrow::Cow<'_, Entry>>> {
+        let mut made = (0..self.removed.len()).peekable();
+        let mut entries = self.entries.iter().peekable();
+        std::iter::from_fn(move || {
+            let take_removed = match (entries.peek(), made.peek()) {
+                (Some(entry), Some(&n)) => self.removed.id(n).is_some_and(|id| order(&id) < order(&entry.id)),
+                (None, Some(_)) => true,
+                (_, None) => false,
+            };
+            if take_removed {
+                let n = made.next()?;
+                let entry = match headers {
+                    true => self.removed.head(n),
+                    false => self.removed.entry(n),
+                };
+                Some(entry.map(std::borrow::Cow::Owned).map_err(std::io::Error::other))
+            } else {
+                entries.next().map(|entry| Ok(std::borrow::Cow::Borrowed(entry)))
+            }
+        })
     }
 }
 
@@ -164,17 +207,19 @@ pub fn compare(
             report.entries.push(one_sided(old, Change::Removed, options));
         }
     }
-    report.entries.sort_by(|a, b| {
-        let rank = |e: &Entry| crate::manifest::rank(&e.id.kind).0;
-        (rank(a), &a.id.kind, &a.id.namespace, &a.id.name, &a.id.group).cmp(&(
-            rank(b),
-            &b.id.kind,
-            &b.id.namespace,
-            &b.id.name,
-            &b.id.group,
-        ))
-    });
+    report.entries.sort_by(|a, b| order(&a.id).cmp(&order(&b.id)));
     report
+}
+
+/// Where a resource comes in a report: Helm's install order of kinds, then kind,
+/// namespace, name and group.
+fn order(id: &ResourceId) -> (usize, [&str; 4]) {
+    order_of([&id.group, &id.kind, &id.namespace, &id.name])
+}
+
+/// [`order`] of an identity's group, kind, namespace and name.
+fn order_of([group, kind, namespace, name]: [&str; 4]) -> (usize, [&str; 4]) {
+    (crate::manifest::rank(kind).0, [kind, namespace, name, group])
 }
 
 fn is_secret(id: &ResourceId) -> bool {
@@ -211,7 +256,7 @@ fn changed(old: Resource, new: Resource, options: &Options) -> Option<Entry> {
     })
 }
 
-fn one_sided(resource: Resource, change: Change, options: &Options) -> Entry {
+pub(crate) fn one_sided(resource: Resource, change: Change, options: &Options) -> Entry {
     let mut value = resource.value;
     prepare(&mut value, &resource.id, options);
     if is_secret(&resource.id) && !options.show_secrets {

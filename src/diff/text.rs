@@ -74,9 +74,10 @@ pub fn write_text(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     for report in reports {
-        for entry in &report.entries {
-            writeln!(out, "{}", paint_header(palette, entry.change, &header(report, entry)))?;
-            write!(out, "{}", unified(entry, context, palette))?;
+        for entry in report.each_entry(false) {
+            let entry = entry?;
+            writeln!(out, "{}", paint_header(palette, entry.change, &header(report, &entry)))?;
+            write!(out, "{}", unified(&entry, context, palette))?;
             writeln!(out)?;
         }
         writeln!(out, "{}", summary_line(report))?;
@@ -87,8 +88,9 @@ pub fn write_text(
 /// Writes one line per differing resource and the summary line of each report.
 pub fn write_summary(reports: &[Report], palette: Palette, out: &mut dyn Write) -> io::Result<()> {
     for report in reports {
-        for entry in &report.entries {
-            writeln!(out, "{}", paint_header(palette, entry.change, &header(report, entry)))?;
+        for entry in report.each_entry(true) {
+            let entry = entry?;
+            writeln!(out, "{}", paint_header(palette, entry.change, &header(report, &entry)))?;
         }
         writeln!(out, "{}", summary_line(report))?;
     }

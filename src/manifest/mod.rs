@@ -10,7 +10,7 @@ mod stream;
 
 pub use document::{Document, ResourceId};
 pub use hooks::{Hook, HookFilter};
-pub use stream::{read as read_stream, read_pieces, rendered as parse_rendered, reparse, split};
+pub use stream::{read as read_stream, read_piece, read_pieces, rendered as parse_rendered, reparse, split};
 
 use crate::project::ClusterScopedKind;
 use crate::render::RenderedFile;

@@ -66,12 +66,33 @@ enum State {
 /// The documents of `text` (a stream read from `origin`) with content, in order. Errors:
 /// directives not followed by `---`, and more documents than `stream-documents`.
 pub fn split<'t>(text: &'t str, markers: Markers, origin: &str) -> Result<Vec<Piece<'t>>> {
-    split_at_most(text, markers, origin, crate::limits::STREAM_DOCUMENTS.get_usize())
+    let mut pieces = Vec::new();
+    each(text, markers, origin, |piece| {
+        pieces.push(piece);
+        Ok(())
+    })?;
+    Ok(pieces)
 }
 
-fn split_at_most<'t>(text: &'t str, markers: Markers, origin: &str, limit: usize) -> Result<Vec<Piece<'t>>> {
+/// As [`split`], handing each document to `f` as soon as it ends, so a caller can work
+/// through a long stream without holding all its pieces; stops at `f`'s first error.
+pub fn each<'t>(
+    text: &'t str,
+    markers: Markers,
+    origin: &str,
+    f: impl FnMut(Piece<'t>) -> Result<()>,
+) -> Result<()> {
+    each_at_most(text, markers, origin, crate::limits::STREAM_DOCUMENTS.get_usize(), f)
+}
+
+fn each_at_most<'t>(
+    text: &'t str,
+    markers: Markers,
+    origin: &str,
+    limit: usize,
+    mut f: impl FnMut(Piece<'t>) -> Result<()>,
+) -> Result<()> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut pieces = Vec::new();
     let mut state = State::Between;
     // The current document: where its source and its text start, and the source's line.
     let (mut source_start, mut text_start, mut start_line) = (0, 0, 1);
@@ -79,7 +100,7 @@ fn split_at_most<'t>(text: &'t str, markers: Markers, origin: &str, limit: usize
     // Where the comment lines before a bare document start, if any.
     let mut comments = None;
     let mut documents = 0;
-    let mut push = |pieces: &mut Vec<Piece<'t>>, end: usize, source_start, text_start, line| -> Result<()> {
+    let mut push = |end: usize, source_start, text_start, line| -> Result<()> {
         documents += 1;
         if documents > limit {
             bail!(
@@ -88,7 +109,7 @@ fn split_at_most<'t>(text: &'t str, markers: Markers, origin: &str, limit: usize
         }
         let content = &text[text_start..end];
         if has_content(content) {
-            pieces.push(Piece { text: content, source: &text[source_start..end], line });
+            f(Piece { text: content, source: &text[source_start..end], line })?;
         }
         Ok(())
     };
@@ -104,7 +125,7 @@ fn split_at_most<'t>(text: &'t str, markers: Markers, origin: &str, limit: usize
         if let Some(rest) = marker(line, "---", markers) {
             comments = None;
             if state == State::Document {
-                push(&mut pieces, here, source_start, text_start, start_line)?;
+                push(here, source_start, text_start, start_line)?;
             }
             let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
             text_start = line_start + 3 + blanks;
@@ -123,7 +144,7 @@ fn split_at_most<'t>(text: &'t str, markers: Markers, origin: &str, limit: usize
         }
         if marker(line, "...", Markers::Yaml).is_some() {
             if state == State::Document {
-                push(&mut pieces, here, source_start, text_start, start_line)?;
+                push(here, source_start, text_start, start_line)?;
             }
             state = State::Between;
             continue;
@@ -154,11 +175,11 @@ fn split_at_most<'t>(text: &'t str, markers: Markers, origin: &str, limit: usize
         }
     }
     match state {
-        State::Document => push(&mut pieces, text.len(), source_start, text_start, start_line)?,
+        State::Document => push(text.len(), source_start, text_start, start_line)?,
         State::Directives => bail!("{origin}: the stream ends after YAML directives, without a document"),
         State::Between => {}
     }
-    Ok(pieces)
+    Ok(())
 }
 
 /// What follows `mark` (`---` or `...`) at the start of `line` when the line is such a

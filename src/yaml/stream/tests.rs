@@ -79,8 +79,16 @@ fn documents_are_counted_and_blank_ones_cost_nothing() {
     assert!(split(&blanks, Markers::Yaml, "b").unwrap().is_empty());
     // Empty documents count: four here.
     let four = "a: 1\n---\nb: 2\n---\n---\nc: 3\n";
-    assert_eq!(split_at_most(four, Markers::Yaml, "b", 4).unwrap().len(), 3);
-    let err = split_at_most(four, Markers::Yaml, "b", 3).unwrap_err().to_string();
+    let count = |limit| {
+        let mut pieces = 0;
+        each_at_most(four, Markers::Yaml, "b", limit, |_| {
+            pieces += 1;
+            Ok(())
+        })
+        .map(|()| pieces)
+    };
+    assert_eq!(count(4).unwrap(), 3);
+    let err = count(3).unwrap_err().to_string();
     assert_eq!(
         err,
         "b:5:1: more than 3 YAML documents in one stream (limit stream-documents; raise it with --limit stream-documents=N); refusing it"
