@@ -129,7 +129,7 @@ fn fuzz_set_parser() {
             [crate::values::SetKind::Typed, crate::values::SetKind::String, crate::values::SetKind::Json]
         {
             let mut data = serde_yaml::Mapping::new();
-            let _ = crate::values::apply_set(&mut data, &input, kind);
+            let _ = crate::values::apply_set(&mut data, &input, kind, &mut 100_000);
         }
     });
 }

@@ -1,5 +1,6 @@
 //! The `rudder` binary: parses the command line, runs the command, prints errors.
 
+mod allocator;
 mod cli;
 mod cmd;
 
@@ -7,10 +8,8 @@ use clap::Parser;
 use rudder::present::{EXIT_ERROR, EXIT_OK};
 use std::process::ExitCode;
 
-/// jemalloc: rendering allocates and frees many small strings and maps; measured in
-/// docs/performance.md.
 #[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+static ALLOCATOR: allocator::Budgeted = allocator::Budgeted;
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {

@@ -1,7 +1,7 @@
 //! Every error case prints one `error:` line, its causes, and where: file, line and
 //! column when known. Each message is a snapshot.
 
-use crate::harness::{fails, fixture};
+use crate::harness::{fails, fixture, run_with_stdin};
 
 fn error(case: &str, extra: &[&str]) -> String {
     let mut args = vec!["render", case];
@@ -257,13 +257,20 @@ fn chart_text_in_an_error_cannot_drive_the_terminal() {
 }
 
 #[test]
-fn devices_and_endless_streams_are_read_only_up_to_the_limit() {
+fn devices_are_refused_and_endless_streams_read_only_up_to_the_limit() {
     let chart = fixture("plain");
     let chart = chart.to_str().unwrap();
     let err = fails(&fixture("plain"), &["values", chart, "-f", "/dev/zero"]);
-    assert_eq!(err, "error: /dev/zero: more than the limit of 5242880 bytes\n");
+    assert_eq!(
+        err,
+        "error: /dev/zero: not a regular file (a device); rudder reads only regular files here (pass `-` to read standard input)\n"
+    );
     let err = fails(&fixture("plain"), &["diff", chart, "--against", "/dev/zero"]);
-    assert_eq!(err, "error: /dev/zero: more than the limit of 104857600 bytes\n");
+    assert!(err.starts_with("error: /dev/zero: not a regular file (a device)"), "{err}");
+    // An inherited stream is read, up to its limit.
+    let args = ["values", chart, "-f", "/dev/stdin", "--limit", "file-bytes=1Ki"];
+    let out = run_with_stdin(&fixture("plain"), &args, &"#".repeat(2048));
+    assert_eq!(out.stderr, "error: /dev/stdin: more than the limit of 1024 bytes\n");
 }
 
 #[test]

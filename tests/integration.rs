@@ -6,6 +6,7 @@ mod harness;
 
 mod apply;
 mod architecture;
+mod budgets;
 mod cli;
 mod diff;
 mod environments;

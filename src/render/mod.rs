@@ -368,6 +368,18 @@ fn in_flight(name: &str, started: bool) {
     }
 }
 
+/// The templates being rendered right now, sorted; `None` when the list is busy (the
+/// caller may hold it: an allocation made while it is changed).
+pub fn try_rendering_now() -> Option<Vec<String>> {
+    let mut names = match IN_FLIGHT.try_lock() {
+        Ok(names) => names.clone(),
+        Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner().clone(),
+        Err(std::sync::TryLockError::WouldBlock) => return None,
+    };
+    names.sort();
+    Some(names)
+}
+
 /// The templates being rendered right now, sorted.
 pub fn rendering_now() -> Vec<String> {
     let mut names = IN_FLIGHT.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();

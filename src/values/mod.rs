@@ -16,7 +16,7 @@ pub use schema::{SCHEMA_FILE, validate as validate_schemas};
 pub use set::{MAX_INDEX, MAX_NESTED_LEVEL, SetKind, apply as apply_set};
 
 use crate::chart::{Chart, Subchart};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde_yaml::{Mapping, Value};
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -74,9 +74,10 @@ pub fn user_values(options: &ValueOptions, stdin: &mut dyn Read) -> Result<Mappi
         let map = crate::yaml::parse_mapping(&text, crate::yaml::Schema::Kube, &shown)?;
         merge_maps(&mut values, map);
     }
-    apply_all(&mut values, &options.set_json, "--set-json", || SetKind::Json)?;
-    apply_all(&mut values, &options.set, "--set", || SetKind::Typed)?;
-    apply_all(&mut values, &options.set_string, "--set-string", || SetKind::String)?;
+    let mut slots = crate::limits::SET_LIST_ITEMS.get_usize();
+    apply_all(&mut values, &options.set_json, "--set-json", &mut slots, || SetKind::Json)?;
+    apply_all(&mut values, &options.set, "--set", &mut slots, || SetKind::Typed)?;
+    apply_all(&mut values, &options.set_string, "--set-string", &mut slots, || SetKind::String)?;
     let mut read_file = |path: &str| -> Result<String> {
         if path == "-" {
             return read_stdin(stdin);
@@ -84,10 +85,10 @@ pub fn user_values(options: &ValueOptions, stdin: &mut dyn Read) -> Result<Mappi
         crate::chart::read_text(Path::new(path))
     };
     for input in &options.set_file {
-        set::apply(&mut values, input, SetKind::File(&mut read_file))
-            .with_context(|| format!("failed parsing --set-file data {input:?}"))?;
+        set::apply(&mut values, input, SetKind::File(&mut read_file), &mut slots)
+            .with_context(|| format!("failed parsing --set-file data {}", shown_flag(input)))?;
     }
-    apply_all(&mut values, &options.set_literal, "--set-literal", || SetKind::Literal)?;
+    apply_all(&mut values, &options.set_literal, "--set-literal", &mut slots, || SetKind::Literal)?;
     Ok(values)
 }
 
@@ -95,29 +96,24 @@ fn apply_all(
     values: &mut Mapping,
     inputs: &[String],
     flag: &str,
+    slots: &mut usize,
     kind: impl Fn() -> SetKind<'static>,
 ) -> Result<()> {
     for input in inputs {
-        set::apply(values, input, kind()).with_context(|| format!("failed parsing {flag} data {input:?}"))?;
-        let items = list_items(values.values());
-        if items > crate::limits::SET_LIST_ITEMS.get_usize() {
-            bail!(
-                "failed parsing {flag} data {input:?}: the values hold lists of more than {} items in all (an index such as a[65536] pads a list with nulls; limit set-list-items)",
-                crate::limits::SET_LIST_ITEMS.get()
-            );
-        }
+        set::apply(values, input, kind(), slots)
+            .with_context(|| format!("failed parsing {flag} data {}", shown_flag(input)))?;
     }
     Ok(())
 }
 
-fn list_items<'v>(values: impl Iterator<Item = &'v Value>) -> usize {
-    values
-        .map(|value| match value {
-            Value::Sequence(items) => items.len() + list_items(items.iter()),
-            Value::Mapping(map) => list_items(map.values()),
-            _ => 0,
-        })
-        .sum()
+/// A flag's argument as an error quotes it: whole up to 200 characters, else its start
+/// and its size.
+fn shown_flag(input: &str) -> String {
+    const SHOWN: usize = 200;
+    match input.char_indices().nth(SHOWN) {
+        None => format!("{input:?}"),
+        Some((cut, _)) => format!("{:?}… ({} bytes in all)", &input[..cut], input.len()),
+    }
 }
 
 /// Coalesces `user` values with the chart tree's defaults as Helm v4 does: conditions

@@ -25,8 +25,10 @@ pub enum SetKind<'a> {
     File(&'a mut dyn FnMut(&str) -> Result<String>),
 }
 
-/// Parses one `--set`-style argument into `data`, on top of what it already holds.
-pub fn apply(data: &mut Mapping, input: &str, kind: SetKind) -> Result<()> {
+/// Parses one `--set`-style argument into `data`, on top of what it already holds. Each
+/// list slot it creates (`a[100]=1` creates 101) is taken from `slots` first; an argument
+/// that needs more than are left is refused before anything is built.
+pub fn apply(data: &mut Mapping, input: &str, kind: SetKind, slots: &mut usize) -> Result<()> {
     if matches!(kind, SetKind::Json) && input.trim_start().starts_with('{') {
         let object: serde_json::Value =
             serde_json::from_str(input).map_err(|e| anyhow!("invalid JSON object: {e}"))?;
@@ -37,7 +39,7 @@ pub fn apply(data: &mut Mapping, input: &str, kind: SetKind) -> Result<()> {
     if input.trim().is_empty() {
         bail!("nothing to set: expected KEY=VALUE");
     }
-    let mut parser = Parser { chars: input.chars().collect(), pos: 0, kind };
+    let mut parser = Parser { chars: input.chars().collect(), pos: 0, kind, slots };
     while !parser.key(data, 0)? {}
     Ok(())
 }
@@ -61,10 +63,12 @@ fn zero_signless(value: &mut Value) {
     }
 }
 
-struct Parser<'a> {
+struct Parser<'a, 's> {
     chars: Vec<char>,
     pos: usize,
     kind: SetKind<'a>,
+    /// List slots left to create.
+    slots: &'s mut usize,
 }
 
 /// What a `{x,y}` value turned out to be.
@@ -74,7 +78,7 @@ enum ListValue {
     End,
 }
 
-impl Parser<'_> {
+impl Parser<'_, '_> {
     fn next(&mut self) -> Option<char> {
         let c = self.chars.get(self.pos).copied();
         self.pos += usize::from(c.is_some());
@@ -183,7 +187,7 @@ impl Parser<'_> {
             Some('=') => {
                 let ended = self.peek().is_none() && !matches!(self.kind, SetKind::Json);
                 let value = self.value()?;
-                set_index(&mut list, slot, value);
+                set_index(&mut list, slot, value, self.slots)?;
                 Ok((list, ended))
             }
             Some('[') => {
@@ -200,7 +204,7 @@ impl Parser<'_> {
                     Some(other) => return Err(conflict(&format!("[{index}]"), &other, "a list")),
                 };
                 let (inner, ended) = self.list_item(inner, next, level)?;
-                set_index(&mut list, slot, Value::Sequence(inner));
+                set_index(&mut list, slot, Value::Sequence(inner), self.slots)?;
                 Ok((list, ended))
             }
             _ => {
@@ -209,7 +213,7 @@ impl Parser<'_> {
                     _ => Mapping::new(),
                 };
                 let ended = self.key(&mut inner, level)?;
-                set_index(&mut list, slot, Value::Mapping(inner));
+                set_index(&mut list, slot, Value::Mapping(inner), self.slots)?;
                 Ok((list, ended))
             }
         }
@@ -333,11 +337,21 @@ fn check_index(index: i64) -> Result<()> {
     Ok(())
 }
 
-fn set_index(list: &mut Vec<Value>, index: usize, value: Value) {
+/// Sets `list[index]`, padding the list with nulls up to it: the slots it creates are
+/// taken from `slots` before the list grows.
+fn set_index(list: &mut Vec<Value>, index: usize, value: Value, slots: &mut usize) -> Result<()> {
     if list.len() <= index {
+        let created = index + 1 - list.len();
+        *slots = slots.checked_sub(created).ok_or_else(|| {
+            anyhow!(
+                "the --set flags create more than {} list slots in all (an index such as a[65536] pads a list with nulls; limit set-list-items, raise it with --limit set-list-items=N)",
+                crate::limits::SET_LIST_ITEMS.get()
+            )
+        })?;
         list.resize(index + 1, Value::Null);
     }
     list[index] = value;
+    Ok(())
 }
 
 /// Empty keys are silently skipped, as in Helm.

@@ -18,7 +18,7 @@ fn run(flags: &[(Flag, &str)]) -> Result<String> {
             Flag::Str => SetKind::String,
             Flag::Json => SetKind::Json,
         };
-        apply(&mut data, input, kind)?;
+        apply(&mut data, input, kind, &mut usize::MAX.clone())?;
     }
     Ok(crate::yaml::to_string(&Value::Mapping(data)))
 }
@@ -95,7 +95,7 @@ fn helm_example_set_file() {
         assert_eq!(path, "content.txt");
         Ok("hello\n".to_string())
     };
-    apply(&mut data, "a=content.txt", SetKind::File(&mut read)).unwrap();
+    apply(&mut data, "a=content.txt", SetKind::File(&mut read), &mut usize::MAX.clone()).unwrap();
     assert_eq!(crate::yaml::to_string(&Value::Mapping(data)), "a: |\n  hello\n");
 }
 
@@ -128,7 +128,7 @@ fn helm_error_messages() {
 #[test]
 fn set_patches_lists_from_earlier_files() {
     let mut data: Mapping = serde_yaml::from_str("top: {list: [9]}").unwrap();
-    apply(&mut data, "top.list[1]=8", SetKind::Typed).unwrap();
+    apply(&mut data, "top.list[1]=8", SetKind::Typed, &mut usize::MAX.clone()).unwrap();
     assert_eq!(crate::yaml::to_string(&Value::Mapping(data)), "top:\n  list:\n  - 9\n  - 8\n");
 }
 

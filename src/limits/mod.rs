@@ -2,6 +2,8 @@
 //! a reason, and can be raised (or lowered) for one run with `--limit NAME=VALUE` or for a
 //! project with `limits:` in `rudder.yaml`. See docs/security.md.
 
+pub mod memory;
+
 use anyhow::{Result, anyhow, bail};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -69,8 +71,11 @@ pub static RENDER_OUTPUT: Limit =
 pub static MEMORY_BYTES: Limit = Limit::new(
     "memory-bytes",
     8 * 1024 * MIB,
-    "address space of the process (Linux): a string grown in a template variable stops here",
+    "heap memory in use: a string or list grown in a template stops here, with an error naming the template",
 );
+
+/// The least `memory-bytes` rudder accepts: what it needs to start and read a small chart.
+pub const MIN_MEMORY_BYTES: u64 = 16 * MIB;
 pub static RENDER_SECONDS: Limit =
     Limit::new("render-seconds", 120, "seconds a command that renders may run: the budget of template work");
 
@@ -93,16 +98,26 @@ pub static ALL: [&Limit; 15] = [
     &MEMORY_BYTES,
 ];
 
-/// Applies `memory-bytes` to the process's address space (Linux), so that no input can
-/// take the machine's memory: an allocation past it ends the run.
+/// Puts `memory-bytes` in force (see [`memory`]), below the process's own limits on
+/// Linux: its address-space limit (`ulimit -v`) and its cgroup's memory limit.
 pub fn apply_memory() {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
-        let hard = getrlimit(Resource::As).maximum;
-        let bytes = hard.map_or(MEMORY_BYTES.get(), |hard| MEMORY_BYTES.get().min(hard));
-        let _ = setrlimit(Resource::As, Rlimit { current: Some(bytes), maximum: hard });
-    }
+    let (address_space, cgroup) = process_limits();
+    memory::set_budget(MEMORY_BYTES.get(), address_space, cgroup);
+}
+
+/// The process's address-space limit and its cgroup's memory limit, where set.
+#[cfg(target_os = "linux")]
+fn process_limits() -> (Option<u64>, Option<u64>) {
+    let address_space = rustix::process::getrlimit(rustix::process::Resource::As).current;
+    let cgroup = std::fs::read_to_string("/proc/self/cgroup")
+        .ok()
+        .and_then(|text| memory::cgroup_limit(&text, std::path::Path::new("/sys/fs/cgroup")));
+    (address_space, cgroup)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_limits() -> (Option<u64>, Option<u64>) {
+    (None, None)
 }
 
 /// Sets limit `name` to `value` (a whole number, with an optional `Ki`, `Mi` or `Gi`).
@@ -112,6 +127,12 @@ pub fn set(name: &str, value: &str) -> Result<()> {
         anyhow!("unknown limit {name:?}; the limits are {}", known.join(", "))
     })?;
     let number = parse(value).map_err(|e| anyhow!("limit {name}: {e}"))?;
+    if limit.name == MEMORY_BYTES.name && number < MIN_MEMORY_BYTES {
+        bail!(
+            "limit memory-bytes: {value:?} is below {}, the least rudder needs to start",
+            memory::human(MIN_MEMORY_BYTES as usize)
+        );
+    }
     limit.value.store(number, Ordering::Relaxed);
     Ok(())
 }
@@ -163,5 +184,7 @@ mod tests {
         assert_eq!(parse("2Gi").unwrap(), 2 << 30);
         assert_eq!(parse("1000").unwrap(), 1000);
         assert!(parse("99999999999Gi").is_err());
+        let err = set("memory-bytes", "1").unwrap_err().to_string();
+        assert_eq!(err, "limit memory-bytes: \"1\" is below 16 MiB, the least rudder needs to start");
     }
 }
