@@ -309,3 +309,66 @@ fn a_fifo_as_a_values_file_is_refused_not_waited_for() {
         crate::harness::run_with_stdin(dir.path(), &["values", chart, "-f", "/dev/stdin"], "piped: text\n");
     assert!(out.stdout.contains("piped: text"), "{}", out.stderr);
 }
+
+/// A chart whose `templates/cm.yaml` includes `_p0.tpl`, and `partial(i)` is the text of
+/// `_p{i}.tpl` for `i` in `0..n`.
+fn chart_of_partials(dir: &Path, n: usize, partial: impl Fn(usize) -> String) {
+    let chart = chart_with(dir, "");
+    std::fs::remove_file(chart.join("templates/s.yaml")).unwrap();
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: \"{% include \"_p0.tpl\" %}\"\n",
+    )
+    .unwrap();
+    for i in 0..n {
+        std::fs::write(chart.join(format!("templates/_p{i}.tpl")), partial(i)).unwrap();
+    }
+}
+
+#[test]
+fn long_and_fanned_out_include_chains_are_refused_before_compiling() {
+    // 10,000 distinct partials, each including the next: no cycle, but Tera's own check
+    // of the chain took minutes (and rendering it overflowed the stack).
+    let dir = tempfile::tempdir().unwrap();
+    let n = 10_000;
+    chart_of_partials(dir.path(), n, |i| match i + 1 < n {
+        true => format!("{{% include \"_p{}.tpl\" %}}", i + 1),
+        false => "end".into(),
+    });
+    let out = run(dir.path(), &["render", "chart"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.starts_with("error: c/templates/_p0.tpl: includes nest more than 100 deep (c/templates/_p0.tpl → c/templates/_p1.tpl → "), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .ends_with("(10000 templates); limit include-depth, raise it with --limit include-depth=N)\n"),
+        "{}",
+        out.stderr
+    );
+    // 30 partials each including the next twice: 2^30 includes, no cycle.
+    let dir = tempfile::tempdir().unwrap();
+    chart_of_partials(dir.path(), 30, |i| match i + 1 < 30 {
+        true => format!("{{% include \"_p{0}.tpl\" %}}{{% include \"_p{0}.tpl\" %}}", i + 1),
+        false => "e".into(),
+    });
+    let out = run(dir.path(), &["render", "chart"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the chart's templates expand more than 1000000 includes in all"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("limit include-calls, raise it with --limit include-calls=N"),
+        "{}",
+        out.stderr
+    );
+    // Within the limits, a chain renders.
+    let dir = tempfile::tempdir().unwrap();
+    chart_of_partials(dir.path(), 100, |i| match i + 1 < 100 {
+        true => format!("{{% include \"_p{}.tpl\" %}}", i + 1),
+        false => "end".into(),
+    });
+    let out = run(dir.path(), &["render", "chart"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("x: \"end\""), "{}", out.stdout);
+}

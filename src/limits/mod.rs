@@ -65,6 +65,16 @@ pub static PATTERN_LENGTH: Limit = Limit::new(
     4096,
     "characters of a glob pattern (.helmignore, files(glob=), --show-only)",
 );
+pub static INCLUDE_DEPTH: Limit = Limit::new(
+    "include-depth",
+    100,
+    "how deep includes nest: a template including one that includes one ...",
+);
+pub static INCLUDE_CALLS: Limit = Limit::new(
+    "include-calls",
+    1_000_000,
+    "includes a chart's templates expand in all, counted before rendering (30 partials each including the next twice: 2^30)",
+);
 pub static TEMPLATE_OUTPUT: Limit = Limit::new("template-output", 64 * MIB, "bytes one template may render");
 pub static RENDER_OUTPUT: Limit =
     Limit::new("render-output", 512 * MIB, "bytes all the templates of one render may produce");
@@ -80,7 +90,7 @@ pub static RENDER_SECONDS: Limit =
     Limit::new("render-seconds", 120, "seconds a command that renders may run: the budget of template work");
 
 /// Every limit, in the order the docs list them.
-pub static ALL: [&Limit; 15] = [
+pub static ALL: [&Limit; 17] = [
     &FILE_BYTES,
     &STREAM_BYTES,
     &STREAM_DOCUMENTS,
@@ -92,6 +102,8 @@ pub static ALL: [&Limit; 15] = [
     &YAML_DEPTH,
     &SET_LIST_ITEMS,
     &PATTERN_LENGTH,
+    &INCLUDE_DEPTH,
+    &INCLUDE_CALLS,
     &TEMPLATE_OUTPUT,
     &RENDER_OUTPUT,
     &RENDER_SECONDS,

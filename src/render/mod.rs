@@ -11,6 +11,7 @@ mod convert;
 mod credentials;
 mod filters;
 mod helpers;
+mod includes;
 mod lists;
 mod random;
 mod strings;
@@ -224,7 +225,7 @@ fn compile(
         let chart = tpl::Chart::new(owned, prefixes.clone(), unit.chart.files.clone());
         tera.register_function("tpl", move |kwargs: Kwargs, state: &State| tpl::tpl(&chart, &kwargs, state));
     }
-    tera.set_fallback_prefixes(prefixes).map_err(|e| anyhow!("{e}"))?;
+    tera.set_fallback_prefixes(prefixes.clone()).map_err(|e| anyhow!("{e}"))?;
     register_all(&mut tera, unit.chart.files.clone());
     // `tpl` above sees every template; this instance compiles only its share.
     if let Some(only) = only {
@@ -234,6 +235,7 @@ fn compile(
             path.rsplit('/').next().is_some_and(|base| base.starts_with('_')) || only(path)
         });
     }
+    includes::check(&sources, &prefixes)?;
     add_templates(&mut tera, sources, unit)?;
     let mut context = Context::new();
     context.insert("Values", unit.values);
