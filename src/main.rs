@@ -24,7 +24,11 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let limits = cli.limits.iter().try_for_each(|spec| rudder::limits::set_spec(spec));
+    let pinned = match std::env::var(rudder::limits::ENVIRONMENT_VARIABLE) {
+        Ok(specs) => rudder::limits::pin(&specs),
+        Err(_) => Ok(()),
+    };
+    let limits = pinned.and_then(|()| cli.limits.iter().try_for_each(|spec| rudder::limits::set_spec(spec)));
     rudder::limits::apply_memory();
     // Render threads get the main thread's stack: a render at the include-depth limit
     // recurses through Tera once per include (rayon's default is 2 MiB).

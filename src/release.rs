@@ -58,6 +58,8 @@ pub struct Workspace {
     pub project: Option<Project>,
     pub chart: Chart,
     pub choices: Choices,
+    /// What the user should hear about the project file (a budget it may not raise).
+    pub warnings: Vec<String>,
 }
 
 /// One environment of a workspace, ready to render.
@@ -76,15 +78,17 @@ impl Workspace {
     /// Finds `rudder.yaml` from `dir` upwards (never above `top`) and loads the chart.
     pub fn open(dir: &Path, top: Option<&Path>, choices: Choices) -> Result<Workspace> {
         let project = Project::find_within(dir, top)?;
+        let mut warnings = Vec::new();
         if let Some(project) = &project {
             for (name, value) in &project.file.limits {
                 let value = match value {
                     serde_yaml::Value::String(s) => s.clone(),
                     other => crate::yaml::to_string(other).trim_end().to_string(),
                 };
-                crate::limits::set_unless_given(name, &value).map_err(|e| {
-                    anyhow!("{}: {e}", project.root.join(crate::project::FILE_NAME).display())
-                })?;
+                let file = project.root.join(crate::project::FILE_NAME);
+                let refused = crate::limits::set_from_project(name, &value)
+                    .map_err(|e| anyhow!("{}: {e}", file.display()))?;
+                warnings.extend(refused.map(|warning| format!("{}: {warning}", file.display())));
             }
             crate::limits::apply_memory();
         }
@@ -100,7 +104,7 @@ impl Workspace {
                 )
             })?;
         let chart = Chart::load(&shorten(&chart_dir))?;
-        Ok(Workspace { dir: dir.to_path_buf(), project, chart, choices })
+        Ok(Workspace { dir: dir.to_path_buf(), project, chart, choices, warnings })
     }
 
     /// The environments of `rudder.yaml`, sorted.

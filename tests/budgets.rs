@@ -1,7 +1,7 @@
 //! Every budget: hostile input ends with exit code 1 and one clear error naming the input
 //! and the limit, never an abort or a hang (docs/security.md lists the limits).
 
-use crate::harness::{fixture, journal_copy, run};
+use crate::harness::{fixture, journal_copy, run, run_with};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -371,4 +371,61 @@ fn long_and_fanned_out_include_chains_are_refused_before_compiling() {
     let out = run(dir.path(), &["render", "chart"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("x: \"end\""), "{}", out.stdout);
+}
+
+#[test]
+fn rudder_limits_pins_the_budgets_a_pull_request_could_raise() {
+    // A CI job sets RUDDER_LIMITS; rudder.yaml, which the pull request's author writes,
+    // may then lower a budget but not raise one.
+    let dir = tempfile::tempdir().unwrap();
+    chart_with(
+        dir.path(),
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}\n",
+    );
+    let rudder_yaml = dir.path().join("rudder.yaml");
+    std::fs::write(&rudder_yaml, "chart: chart\nlimits:\n  render-seconds: 100000\n").unwrap();
+    let out = run_with(dir.path(), &["render"], "", &[("RUDDER_LIMITS", "render-seconds=1")]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "warning: {}: limits.render-seconds: 100000 would raise the budget of 1 that RUDDER_LIMITS pins; keeping it (a project may only lower a pinned budget)\nerror: the run takes more than 1 s (limit render-seconds); rendering c/templates/s.yaml\n",
+            rudder_yaml.display()
+        )
+    );
+    // Pinned with nothing named, the defaults hold against rudder.yaml too.
+    let values = format!("big: &b \"{}\"\nlist: [{}]\n", "x".repeat(1000), vec!["*b"; 200].join(", "));
+    std::fs::write(dir.path().join("v.yaml"), &values).unwrap();
+    std::fs::write(&rudder_yaml, "chart: chart\nlimits:\n  yaml-bytes: 1Ki\n").unwrap();
+    let lowered = run_with(dir.path(), &["values", "-f", "v.yaml"], "", &[("RUDDER_LIMITS", "")]);
+    assert_eq!(lowered.code, 1, "rudder.yaml may lower a budget: {}", lowered.stderr);
+    assert!(lowered.stderr.contains("more than 1024 bytes of text"), "{}", lowered.stderr);
+    std::fs::write(&rudder_yaml, "chart: chart\nlimits:\n  yaml-nodes: 1000000000\n").unwrap();
+    let out = run_with(dir.path(), &["values", "-f", "v.yaml"], "", &[("RUDDER_LIMITS", "")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("limits.yaml-nodes: 1000000000 would raise the budget of 1000000"),
+        "{}",
+        out.stderr
+    );
+    // The job's own flag still wins; a malformed variable is an error.
+    let out = run_with(
+        dir.path(),
+        &["render", "--limit", "render-seconds=2"],
+        "",
+        &[("RUDDER_LIMITS", "render-seconds=1,yaml-depth=50")],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.ends_with(
+            "error: the run takes more than 2 s (limit render-seconds); rendering c/templates/s.yaml\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = run_with(dir.path(), &["values"], "", &[("RUDDER_LIMITS", "render-seconds")]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (1, "error: RUDDER_LIMITS: \"render-seconds\" is not NAME=VALUE\n")
+    );
 }

@@ -23,11 +23,20 @@ pub struct Output {
 
 /// Runs `rudder ARGS` in `dir` with `stdin` as standard input.
 pub fn run_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    run_with(dir, args, stdin, &[])
+}
+
+/// Runs `rudder ARGS` in `dir` with `stdin` as standard input and the environment
+/// variables `env` set (the environment is otherwise the test's, without `NO_COLOR` and
+/// `RUDDER_LIMITS`).
+pub fn run_with(dir: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_rudder"))
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        .env_remove("RUDDER_LIMITS")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -44,6 +44,7 @@ pub fn run(args: DiffArgs) -> Result<ExitCode> {
     choices.kube_version = args.kube_version.clone();
     choices.api_versions = args.api_versions.clone();
     let workspace = Workspace::open(&cwd, None, choices.clone())?;
+    super::print_workspace_notes(&workspace);
     let baseline = baseline(&args, &cwd, baseline_stdin, choices)?;
     let envs: Vec<Option<String>> = if args.all_envs {
         let names = workspace.environment_names();

@@ -104,10 +104,19 @@ fn choices(
 fn open(choices: Choices) -> Result<Workspace> {
     let dir = std::env::current_dir().context("cannot read the working directory")?;
     let workspace = Workspace::open(&dir, None, choices)?;
+    print_workspace_notes(&workspace);
+    Ok(workspace)
+}
+
+/// What opening a workspace has to say: a Helm 2 chart, a budget `rudder.yaml` may not
+/// raise.
+fn print_workspace_notes(workspace: &Workspace) {
     for notice in workspace.chart.all_notices() {
         eprintln!("notice: {notice}");
     }
-    Ok(workspace)
+    for warning in &workspace.warnings {
+        eprintln!("warning: {warning}");
+    }
 }
 
 /// Resolves and renders one release, printing its warnings; `detail` says whether the

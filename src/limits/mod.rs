@@ -1,11 +1,16 @@
 //! Every budget rudder applies to its inputs, in one place: each has a name, a default and
-//! a reason, and can be raised (or lowered) for one run with `--limit NAME=VALUE` or for a
-//! project with `limits:` in `rudder.yaml`. See docs/security.md.
+//! a reason, and can be raised (or lowered) for one run with `--limit NAME=VALUE`, by the
+//! environment with `RUDDER_LIMITS`, or for a project with `limits:` in `rudder.yaml`.
+//!
+//! A flag wins over the rest. When `RUDDER_LIMITS` is set (a CI job that runs rudder on
+//! a pull request sets it, even empty), the budgets it does not name keep their defaults,
+//! and `rudder.yaml`, which the pull request's author controls, may only lower a budget.
+//! See docs/security.md.
 
 pub mod memory;
 
 use anyhow::{Result, anyhow, bail};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 
 /// One budget.
 #[derive(Debug)]
@@ -15,11 +20,24 @@ pub struct Limit {
     pub about: &'static str,
     /// 0 means the default.
     value: AtomicU64,
+    /// Who set `value`: one of the `BY_` constants.
+    by: AtomicU8,
 }
+
+const BY_DEFAULT: u8 = 0;
+const BY_PROJECT: u8 = 1;
+const BY_ENVIRONMENT: u8 = 2;
+const BY_FLAG: u8 = 3;
+
+/// Set when `RUDDER_LIMITS` is: the project may then only lower a budget.
+static PINNED: AtomicBool = AtomicBool::new(false);
+
+/// The environment variable that pins the budgets (see the module docs).
+pub const ENVIRONMENT_VARIABLE: &str = "RUDDER_LIMITS";
 
 impl Limit {
     const fn new(name: &'static str, default: u64, about: &'static str) -> Limit {
-        Limit { name, default, about, value: AtomicU64::new(0) }
+        Limit { name, default, about, value: AtomicU64::new(0), by: AtomicU8::new(BY_DEFAULT) }
     }
 
     /// The budget in force.
@@ -132,8 +150,17 @@ fn process_limits() -> (Option<u64>, Option<u64>) {
     (None, None)
 }
 
-/// Sets limit `name` to `value` (a whole number, with an optional `Ki`, `Mi` or `Gi`).
+/// Sets limit `name` to `value` (a whole number, with an optional `Ki`, `Mi` or `Gi`), as
+/// a `--limit` flag does.
 pub fn set(name: &str, value: &str) -> Result<()> {
+    let (limit, number) = parsed(name, value)?;
+    limit.value.store(number, Ordering::Relaxed);
+    limit.by.store(BY_FLAG, Ordering::Relaxed);
+    Ok(())
+}
+
+/// The limit named `name` and `value` read for it.
+fn parsed(name: &str, value: &str) -> Result<(&'static Limit, u64)> {
     let limit = ALL.iter().find(|l| l.name == name).ok_or_else(|| {
         let known: Vec<&str> = ALL.iter().map(|l| l.name).collect();
         anyhow!("unknown limit {name:?}; the limits are {}", known.join(", "))
@@ -145,7 +172,23 @@ pub fn set(name: &str, value: &str) -> Result<()> {
             memory::human(MIN_MEMORY_BYTES as usize)
         );
     }
-    limit.value.store(number, Ordering::Relaxed);
+    Ok((limit, number))
+}
+
+/// Applies `RUDDER_LIMITS` (`NAME=VALUE` entries separated by commas, possibly none) and
+/// pins every budget: `rudder.yaml` may only lower one from now on. Flags given after it
+/// win, as always.
+pub fn pin(specs: &str) -> Result<()> {
+    PINNED.store(true, Ordering::Relaxed);
+    for spec in specs.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (name, value) = spec
+            .split_once('=')
+            .ok_or_else(|| anyhow!("{ENVIRONMENT_VARIABLE}: {spec:?} is not NAME=VALUE"))?;
+        let (limit, number) =
+            parsed(name.trim(), value).map_err(|e| anyhow!("{ENVIRONMENT_VARIABLE}: {e}"))?;
+        limit.value.store(number, Ordering::Relaxed);
+        limit.by.store(BY_ENVIRONMENT, Ordering::Relaxed);
+    }
     Ok(())
 }
 
@@ -165,12 +208,24 @@ fn parse(value: &str) -> Result<u64> {
     }
 }
 
-/// Sets limit `name` from a project file unless a `--limit` flag already set it.
-pub fn set_unless_given(name: &str, value: &str) -> Result<()> {
-    if ALL.iter().any(|l| l.name == name && l.value.load(Ordering::Relaxed) != 0) {
-        return Ok(());
+/// Sets limit `name` from a project file, unless a flag or an earlier project file set
+/// it; when the budgets are pinned ([`pin`]), only to lower it. A value it may not take is
+/// not an error: the warning to print is returned.
+pub fn set_from_project(name: &str, value: &str) -> Result<Option<String>> {
+    let (limit, number) = parsed(name, value)?;
+    match limit.by.load(Ordering::Relaxed) {
+        BY_FLAG | BY_PROJECT => return Ok(None),
+        _ => {}
     }
-    set(name, value)
+    if PINNED.load(Ordering::Relaxed) && number > limit.get() {
+        return Ok(Some(format!(
+            "limits.{name}: {value} would raise the budget of {} that {ENVIRONMENT_VARIABLE} pins; keeping it (a project may only lower a pinned budget)",
+            limit.get()
+        )));
+    }
+    limit.value.store(number, Ordering::Relaxed);
+    limit.by.store(BY_PROJECT, Ordering::Relaxed);
+    Ok(None)
 }
 
 /// Applies `NAME=VALUE` (the `--limit` flag).
