@@ -81,7 +81,36 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
 }
 
 fn is_unsafe_control(c: char) -> bool {
-    c.is_control() && c != '\n' && c != '\t'
+    (c.is_control() && c != '\n' && c != '\t') || is_invisible_format(c)
+}
+
+/// Unicode's invisible format characters (general category Cf): the bidirectional
+/// controls that reorder what a terminal shows (U+202A-U+202E, U+2066-U+2069), zero-width
+/// characters, the byte-order mark, tags.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{8e2}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+    )
 }
 
 /// Text from a chart for one line of a report (a header, a table cell): every control
@@ -89,7 +118,7 @@ fn is_unsafe_control(c: char) -> bool {
 pub fn one_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() {
+        if c.is_control() || is_invisible_format(c) {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
         } else {
             out.push(c);
@@ -124,6 +153,9 @@ mod tests {
     #[test]
     fn chart_text_cannot_drive_a_terminal_or_break_markdown() {
         assert_eq!(terminal_safe("a\x1b[31mb\nc\td"), "a\\u{1b}[31mb\nc\td");
+        // Bidirectional controls and other invisible format characters are written out.
+        assert_eq!(terminal_safe("ok\u{202e}evil\u{2066}x\u{200b}"), "ok\\u{202e}evil\\u{2066}x\\u{200b}");
+        assert_eq!(one_line("a\u{202d}b"), "a\\u{202d}b");
         assert!(matches!(terminal_safe("plain"), Cow::Borrowed(_)));
         assert_eq!(markdown_safe("<b>a|b & c</b>"), "&lt;b&gt;a\\|b &amp; c&lt;/b&gt;");
         assert_eq!(one_line("a\nb\x1b"), "a\\u{a}b\\u{1b}");

@@ -210,7 +210,7 @@ impl Release<'_> {
         if !self.workspace.choices.debug {
             return anyhow::anyhow!("{message}\n(--debug prints the whole render of {})", file.path);
         }
-        if crate::secret::may_be_secret_text(&file.text) {
+        if file.secret {
             return anyhow::anyhow!(
                 "{message}\n--debug: the render of {} is not shown: it may hold a Secret",
                 file.path
@@ -231,7 +231,7 @@ impl Release<'_> {
         crds.into_iter()
             .map(|(path, bytes)| {
                 let text = crate::input::text(bytes.to_vec(), &path)?;
-                Ok(crate::render::RenderedFile { path, text })
+                Ok(crate::render::RenderedFile { path, text, secret: false })
             })
             .collect()
     }

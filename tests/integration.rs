@@ -18,6 +18,7 @@ mod package;
 mod ported;
 mod porting;
 mod render;
+mod secrets;
 mod security;
 mod streams;
 mod values;

@@ -69,21 +69,6 @@ fn an_invalid_secret_is_never_quoted_by_diff() {
 }
 
 #[test]
-fn a_template_error_in_a_secret_does_not_quote_the_value() {
-    let dir = tempfile::tempdir().unwrap();
-    chart_with(
-        dir.path(),
-        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  n: {{ Values.password | int }}\n",
-    );
-    let out = run(dir.path(), &["render", "chart"]);
-    assert_eq!(out.code, 1);
-    assert_eq!(
-        out.stderr,
-        "error: c/templates/s.yaml:6:27: The string `<hidden: 7 bytes>` cannot be converted to an int in base 10\n  (the source is not shown: the template may render a Secret)\n"
-    );
-}
-
-#[test]
 fn secret_data_in_any_shape_is_masked_in_every_report() {
     let dir = tempfile::tempdir().unwrap();
     chart_with(

@@ -51,14 +51,15 @@ fn watchdog() {
     });
 }
 
-/// The error and its causes, each once: `error: ...` then `caused by: ...` lines.
+/// The error and its causes, each once: `error: ...` then `caused by: ...` lines. Value
+/// text that no decision hid is shown (its marks go, see `rudder::secret`).
 pub fn describe(error: &anyhow::Error) -> String {
     let mut text = format!("error: {error}");
     for cause in error.chain().skip(1) {
         let cause = cause.to_string();
         text.push_str(&format!("\ncaused by: {}", cause.strip_prefix("error: ").unwrap_or(&cause)));
     }
-    text
+    rudder::secret::unmarked(&text)
 }
 
 /// The command line's choices for every environment a command renders.

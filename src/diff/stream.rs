@@ -231,7 +231,8 @@ mod tests {
         let mut documents = Vec::new();
         for (path, text) in files {
             for (line, piece) in crate::manifest::split(text, path).unwrap() {
-                let mut document = crate::manifest::parse_rendered(path, piece, line).unwrap().unwrap();
+                let mut document =
+                    crate::manifest::parse_rendered(path, piece, line, false).unwrap().unwrap();
                 document.value = Value::Null;
                 documents.push(document);
             }

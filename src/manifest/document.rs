@@ -80,16 +80,19 @@ impl Document {
 /// Parses `printed` (one document's text as printed: what kubectl reads) from `source`,
 /// starting at `line`. `None` for an empty or comment-only document. Errors read
 /// `source:line:col: message`, then the document's lines around the fault, numbered as
-/// in `source`, only when the document cannot be a Secret.
-pub fn parse(source: &str, printed: &str, line: usize) -> Result<Option<Value>> {
+/// in `source`, only when the document cannot be a Secret: `secret` says whether it may
+/// be one (its template's reading), `None` for a document no template made (a baseline's),
+/// whose text is read for a hint of one.
+pub fn parse(source: &str, printed: &str, line: usize, secret: Option<bool>) -> Result<Option<Value>> {
     crate::yaml::parse_document(printed, Schema::Kube).map(|v| (!v.is_null()).then_some(v)).map_err(|e| {
         let (at_line, column) = e.location().map_or((line, 1), |l| (line + l.line() - 1, l.column()));
-        let excerpt = if crate::secret::may_be_secret_text(printed) {
-            String::new()
-        } else {
-            excerpt(printed, line, at_line, column)
+        let secret = secret.unwrap_or_else(|| crate::secret::unparsed_may_be_secret(printed));
+        let message = crate::yaml::error_message(&e);
+        let (message, excerpt) = match secret {
+            true => (crate::secret::shown(crate::yaml::without_path(&message), true, None), String::new()),
+            false => (crate::secret::shown(&message, false, None), excerpt(printed, line, at_line, column)),
         };
-        anyhow!("{source}:{at_line}:{column}: not valid YAML: {}{excerpt}", crate::yaml::error_message(&e))
+        anyhow!("{source}:{at_line}:{column}: not valid YAML: {message}{excerpt}")
     })
 }
 

@@ -153,7 +153,7 @@ fn parse_all(files: &[RenderedFile], detail: Detail) -> Vec<Result<Vec<Parsed>>>
     crate::parallel::map(files, |file| {
         let mut parsed = Vec::new();
         for (line, text) in split(&file.text, &file.path)? {
-            let Some(mut document) = stream::rendered(&file.path, text, line)? else { continue };
+            let Some(mut document) = stream::rendered(&file.path, text, line, file.secret)? else { continue };
             let defines = namespace::defined_cluster_scoped(&document.value);
             let lacks_namespace = namespace::lacks_namespace(&document.value);
             if detail == Detail::Text {
@@ -187,7 +187,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> RenderedFile {
-        RenderedFile { path: path.into(), text: text.into() }
+        RenderedFile { path: path.into(), text: text.into(), secret: false }
     }
 
     fn doc(kind: &str, name: &str) -> String {

@@ -22,16 +22,18 @@ pub fn split<'t>(text: &'t str, source: &str) -> Result<Vec<(usize, &'t str)>> {
 
 /// One rendered document (`text`, trimmed, from template `source` at `line`), parsed as
 /// printed: its text and a line break. `None` for a comment-only document.
-pub fn rendered(source: &str, text: &str, line: usize) -> Result<Option<Document>> {
+pub fn rendered(source: &str, text: &str, line: usize, secret: bool) -> Result<Option<Document>> {
     let printed = format!("{text}\n");
-    let Some(value) = document::parse(source, &printed, line)? else { return Ok(None) };
+    let Some(value) = document::parse(source, &printed, line, Some(secret))? else { return Ok(None) };
     document::one(value, source, line, text).map(Some)
 }
 
 /// Parses again the text of a document read with [`super::Detail::Text`], for its value.
 pub fn reparse(document: &mut Document) -> Result<()> {
     let printed = format!("{}\n", document.text);
-    document.value = document::parse(&document.source, &printed, document.line)?.unwrap_or_default();
+    let secret = crate::secret::is_secret(document.group(), &document.kind);
+    document.value =
+        document::parse(&document.source, &printed, document.line, Some(secret))?.unwrap_or_default();
     Ok(())
 }
 
@@ -61,7 +63,7 @@ const BATCH: usize = 4096;
 
 /// The resources of one document of a stream.
 pub fn read_piece(piece: &Piece, origin: &str) -> Result<Vec<Document>> {
-    let Some(value) = document::parse(origin, piece.source, piece.line)? else { return Ok(Vec::new()) };
+    let Some(value) = document::parse(origin, piece.source, piece.line, None)? else { return Ok(Vec::new()) };
     let blank_lines = piece.text.len() - piece.text.trim_start().len();
     let line = piece.text_line() + piece.text[..blank_lines].matches('\n').count();
     document::resources(value, origin, line, piece.text.trim())
@@ -125,6 +127,7 @@ mod tests {
             "c/templates/cm.yaml",
             "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: a\ndata:\n  s: |\n    x",
             3,
+            false,
         )
         .unwrap()
         .unwrap();

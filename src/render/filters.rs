@@ -180,9 +180,14 @@ fn trim_suffix(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 fn file(files: &Files, kwargs: &Kwargs) -> TeraResult<String> {
     let path = kwargs.must_get::<&str>("path")?;
     let bytes = files.get(path.trim_start_matches("./")).ok_or_else(|| {
-        message(format!("file {path:?} is not in the chart (templates, values and Chart.yaml are not files)"))
+        message(format!(
+            "file {} is not in the chart (templates, values and Chart.yaml are not files)",
+            crate::secret::value(&format!("{path:?}"))
+        ))
     })?;
-    String::from_utf8(bytes.clone()).map_err(|_| message(format!("file {path:?} is not UTF-8 text")))
+    String::from_utf8(bytes.clone()).map_err(|_| {
+        message(format!("file {} is not UTF-8 text", crate::secret::value(&format!("{path:?}"))))
+    })
 }
 
 /// `file_lines(path="hosts.txt")`: a chart file's lines, as Helm's `.Files.Lines`: one
@@ -192,7 +197,9 @@ fn file_lines(files: &Files, kwargs: &Kwargs) -> TeraResult<Vec<String>> {
     let Some(bytes) = files.get(path.trim_start_matches("./")) else {
         return Ok(Vec::new());
     };
-    let text = std::str::from_utf8(bytes).map_err(|_| message(format!("file {path:?} is not UTF-8 text")))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        message(format!("file {} is not UTF-8 text", crate::secret::value(&format!("{path:?}"))))
+    })?;
     if text.is_empty() {
         return Ok(Vec::new());
     }
@@ -252,7 +259,7 @@ fn glob(files: &Files, kwargs: &Kwargs) -> TeraResult<Value> {
     let pattern = kwargs.must_get::<&str>("glob")?;
     let matcher = crate::glob::matcher(pattern, false).map_err(|e| {
         let shown: String = pattern.chars().take(80).collect();
-        message(anyhow!("files: invalid glob {shown:?}: {e}"))
+        message(anyhow!("files: invalid glob {}", crate::secret::value(&format!("{shown:?}: {e}"))))
     })?;
     let mut map = tera::Map::new();
     for (path, bytes) in files.iter().filter(|(path, _)| matcher.is_match(path.as_str())) {

@@ -126,7 +126,7 @@ fn shown_count(calls: u64) -> String {
 }
 
 /// The names of the templates `text` includes, in order, read as Tera's lexer reads them.
-fn names(text: &str) -> Vec<String> {
+pub fn names(text: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = text;
     while let Some(at) = find_start(rest) {

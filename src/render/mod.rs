@@ -36,6 +36,9 @@ pub struct RenderedFile {
     /// `<chart>/charts/<subchart>/templates/<file>`.
     pub path: String,
     pub text: String,
+    /// The template may render a Secret, by a reading of its source and its includes
+    /// ([`crate::secret::template_may_render_secret`]): its text is then never quoted.
+    pub secret: bool,
 }
 
 /// A chart of the tree with the values it sees.
@@ -292,7 +295,7 @@ fn add_templates(tera: &mut Tera, mut sources: Vec<(String, &str)>, unit: &Unit)
     let what = format!("the templates of chart {} ({})", unit.base, unit.chart.dir.display());
     let mut errors = Vec::new();
     while let Err(error) = tera.add_raw_templates(sources.iter().map(|(name, text)| (name.as_str(), *text))) {
-        errors.push(format!("{:#}", located(&error, &what, &|name| template_text(unit, name))));
+        errors.push(format!("{:#}", located(&error, &what, None, &|name| template_text(unit, name))));
         let text = error.to_string();
         let locations: Vec<&str> = text.lines().filter_map(|l| l.trim_start().strip_prefix("--> ")).collect();
         let failed = match locations.as_slice() {
@@ -348,11 +351,11 @@ fn render_one(
     if let Err(e) = rendered {
         return Err(match out.over {
             Some(limit) => anyhow!("{name}: the render produces more than {limit}; refusing it"),
-            None => located(&e, &name, &|n| template_text(unit, n)),
+            None => located(&e, &name, Some(may_render_secret(unit, &name)), &|n| template_text(unit, n)),
         });
     }
     let text = String::from_utf8(out.bytes).map_err(|_| anyhow!("{name}: the render is not UTF-8"))?;
-    Ok(RenderedFile { path: name, text })
+    Ok(RenderedFile { secret: may_render_secret(unit, &name), path: name, text })
 }
 
 /// The templates being rendered right now, for a watchdog to name.
@@ -443,36 +446,77 @@ fn template_text<'c>(unit: &Unit<'c>, name: &str) -> Option<&'c str> {
 
 /// A Tera error as `path:line:col: message`, followed by Tera's excerpt of the source
 /// (Tera writes `message`, then a ` --> path:line:col` line and the excerpt); an error
-/// without a position is prefixed with `what` failed. When the template at that path
-/// might render a Secret (`source_of` finds its text), neither the excerpt nor the
-/// `quoted` parts of the message (values, such as Tera's "The string `…` cannot be
-/// converted") are shown.
+/// without a position is prefixed with `what` failed. The excerpt is the chart's own
+/// source and is always shown. A render error (`rendering` is `Some`) from a template that
+/// may render a Secret (`rendering` says so, or the template the error points at, whose
+/// text `source_of` finds, may) has the value text of its message hidden
+/// ([`crate::secret::shown`]); a compile error (`None`) involves no value.
 fn located<'s>(
     error: &tera::Error,
     what: &str,
+    rendering: Option<bool>,
     source_of: &dyn Fn(&str) -> Option<&'s str>,
 ) -> anyhow::Error {
     let text = error.to_string();
     let text = text.strip_prefix("error: ").unwrap_or(&text);
     let lines: Vec<&str> = text.lines().collect();
     let Some(at) = lines.iter().position(|l| l.trim_start().starts_with("--> ")) else {
-        return anyhow!("{what}: {}", crate::secret::hide_quoted(text));
+        return anyhow!("{what}: {}", crate::secret::shown(text, rendering.unwrap_or(false), None));
     };
     let location = lines[at].trim_start().trim_start_matches("--> ");
     let message = lines[..at].join("\n");
-    let path = location.rsplitn(3, ':').last().unwrap_or(location);
+    let mut parts = location.rsplitn(3, ':');
+    let (_, line) = (parts.next(), parts.next().and_then(|l| l.parse::<usize>().ok()));
+    let path = parts.next().unwrap_or(location);
     let source = source_of(path);
+    let secret = rendering.is_some_and(|secret| {
+        secret || source.is_none_or(|text| crate::secret::template_may_render_secret(path, text))
+    });
+    let source_line = source.zip(line).and_then(|(text, line)| text.lines().nth(line.saturating_sub(1)));
+    let message = crate::secret::shown(&message, secret, source_line);
     let hint = match source.is_some_and(looks_like_go_template) {
         true => GO_TEMPLATE_HINT.to_string(),
         false => component_hint(&message, &lines[at + 1..].join("\n")).unwrap_or_default(),
     };
-    if source.is_none_or(crate::secret::may_be_secret_text) {
-        return anyhow!(
-            "{location}: {}\n  (the source is not shown: the template may render a Secret){hint}",
-            crate::secret::hide_quoted(&message)
-        );
-    }
     anyhow!("{location}: {message}\n{}{hint}", lines[at + 1..].join("\n"))
+}
+
+/// True if template `name` of `unit` may render a Secret: its own source, or that of a
+/// partial it includes (transitively), says so.
+fn may_render_secret(unit: &Unit, name: &str) -> bool {
+    let Some(text) = template_text(unit, name) else { return true };
+    if crate::secret::template_may_render_secret(name, text) {
+        return true;
+    }
+    let prefix = format!("{}/templates/", unit.base);
+    let mut seen = std::collections::HashSet::new();
+    let mut todo: Vec<String> = includes::names(text);
+    while let Some(included) = todo.pop() {
+        let full = match included.starts_with(&prefix) {
+            true => included.clone(),
+            false => format!("{prefix}{included}"),
+        };
+        if !seen.insert(full.clone()) {
+            continue;
+        }
+        let Some(partial) = template_text(unit, &full).or_else(|| library_partial(unit, &included)) else {
+            continue;
+        };
+        if crate::secret::partial_may_render_secret(partial) {
+            return true;
+        }
+        todo.extend(includes::names(partial));
+    }
+    false
+}
+
+/// A partial of `unit`'s library subcharts named `name` under their `templates/`.
+fn library_partial<'c>(unit: &Unit<'c>, name: &str) -> Option<&'c str> {
+    unit.chart
+        .subcharts
+        .iter()
+        .filter(|s| s.chart.meta.is_library())
+        .find_map(|library| library.chart.templates.iter().find(|t| t.path == name).map(|t| t.text.as_str()))
 }
 
 /// What a template's context holds, for hints.
@@ -549,10 +593,11 @@ mod tests {
         let mut tera = tera::Tera::new();
         tera.add_raw_template("t.yaml", &format!("{}a: {{{{ nope }}}}", "\n".repeat(11))).unwrap();
         let error = tera.render("t.yaml", &tera::Context::new()).unwrap_err();
-        let text = super::located(&error, "t.yaml", &|_| Some("a: {{ nope }}")).to_string();
+        let text = super::located(&error, "t.yaml", Some(false), &|_| Some("a: {{ nope }}")).to_string();
         assert!(text.starts_with("t.yaml:12:7: "), "{text}");
         assert!(text.contains("12 | a: {{ nope }}"), "{text}");
-        let secret = super::located(&error, "t.yaml", &|_| Some("kind: Secret")).to_string();
-        assert!(secret.starts_with("t.yaml:12:7: ") && !secret.contains("12 |"), "{secret}");
+        // The source is the chart's: shown for a Secret too.
+        let secret = super::located(&error, "t.yaml", Some(true), &|_| Some("kind: Secret")).to_string();
+        assert!(secret.starts_with("t.yaml:12:7: ") && secret.contains("12 |"), "{secret}");
     }
 }

@@ -212,12 +212,16 @@ fn printf(kwargs: Kwargs, _: &State) -> TeraResult<String> {
             'q' => serde_json::to_string(&text(&arg)).map_err(|e| Error::message(e.to_string()))?,
             'd' => match arg.as_i64() {
                 Some(i) => i.to_string(),
-                None => return Err(Error::message(format!("printf: %d needs an integer, got {arg}"))),
+                None => {
+                    let got = crate::secret::value(&arg.to_string());
+                    return Err(Error::message(format!("printf: %d needs an integer, got {got}")));
+                }
             },
             'f' => {
-                let f = arg
-                    .as_f64()
-                    .ok_or_else(|| Error::message(format!("printf: %f needs a number, got {arg}")))?;
+                let f = arg.as_f64().ok_or_else(|| {
+                    let got = crate::secret::value(&arg.to_string());
+                    Error::message(format!("printf: %f needs a number, got {got}"))
+                })?;
                 let precision = spec.split_once('.').and_then(|(_, p)| p.parse().ok()).unwrap_or(6);
                 format!("{f:.precision$}")
             }

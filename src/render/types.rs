@@ -56,7 +56,9 @@ fn regex(kwargs: &Kwargs) -> TeraResult<regex::Regex> {
     if pattern.len() > crate::limits::PATTERN_LENGTH.get_usize() {
         return Err(Error::message("the regex is longer than the pattern-length limit"));
     }
-    regex::Regex::new(pattern).map_err(|e| Error::message(format!("invalid regex {pattern:?}: {e}")))
+    regex::Regex::new(pattern).map_err(|e| {
+        Error::message(format!("invalid regex {}", crate::secret::value(&format!("{pattern:?}: {e}"))))
+    })
 }
 
 /// `s | regex_match(regex="^a")`.
@@ -94,8 +96,12 @@ fn lenient_version(text: &str) -> TeraResult<semver::Version> {
     while parts.len() < 3 {
         parts.push("0");
     }
-    semver::Version::parse(&format!("{}{rest}", parts.join(".")))
-        .map_err(|e| Error::message(format!("semver_compare: invalid version {text:?}: {e}")))
+    semver::Version::parse(&format!("{}{rest}", parts.join("."))).map_err(|e| {
+        Error::message(format!(
+            "semver_compare: invalid version {}",
+            crate::secret::value(&format!("{text:?}: {e}"))
+        ))
+    })
 }
 
 #[cfg(test)]

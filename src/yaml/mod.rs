@@ -6,7 +6,7 @@ mod read;
 pub mod stream;
 
 pub use emit::{to_string, write_double_quoted};
-pub use read::{Schema, check_strict, max_expanded_nodes, parse_document, parse_documents};
+pub use read::{Schema, check_strict, max_expanded_nodes, parse_document, parse_documents, without_path};
 
 use anyhow::{Result, anyhow};
 use serde_yaml::{Mapping, Value};
@@ -34,8 +34,8 @@ pub fn parse_mapping(text: &str, schema: Schema, path: &str) -> Result<Mapping> 
 /// A parse error as `path:line:col: message` (`path: message` when it has no position).
 pub fn located(path: &str, error: &serde_yaml::Error) -> String {
     match error.location() {
-        Some(at) => format!("{path}:{}:{}: {}", at.line(), at.column(), error_message(error)),
-        None => format!("{path}: {}", error_message(error)),
+        Some(at) => format!("{path}:{}:{}: {}", at.line(), at.column(), shown_message(error)),
+        None => format!("{path}: {}", shown_message(error)),
     }
 }
 
@@ -53,7 +53,14 @@ pub fn merge_maps(base: &mut Mapping, overlay: Mapping) {
     }
 }
 
-/// A parser error's message without the `at line L column C` parts, for callers that
+/// A parser error's message with the value text it quotes unmarked: for files that are
+/// not rendered documents (values files, Chart.yaml), whose errors show it.
+fn shown_message(error: &serde_yaml::Error) -> String {
+    crate::secret::unmarked(&error_message(error))
+}
+
+/// A parser error's message without the `at line L column C` parts (which callers put
+/// before it as `path:line:col`), its value text marked for [`crate::secret::shown`].
 pub fn error_message(error: &serde_yaml::Error) -> String {
     let message = error.to_string();
     let mut out = String::with_capacity(message.len());

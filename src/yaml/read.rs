@@ -113,7 +113,8 @@ pub fn parse_documents(text: &str, schema: Schema) -> Result<Vec<Value>, serde_y
         }
         Some(Found::Tag(line, tag)) => {
             return Err(de::Error::custom(format!(
-                "the YAML tag {tag} (line {line}) is not supported (kubectl and Helm drop it); remove it or quote the value"
+                "{TAG_MESSAGE} {} (line {line}) is not supported (kubectl and Helm drop it); remove it or quote the value",
+                crate::secret::value(&tag)
             )));
         }
         None => {}
@@ -150,6 +151,17 @@ pub fn check_strict(text: &str, path: &str) -> anyhow::Result<()> {
 }
 
 const REPEATED: &str = "duplicate entry with key";
+
+const TAG_MESSAGE: &str = "the YAML tag";
+
+/// A message of the reader without the path serde_yaml puts before it (`a.b: `), which
+/// spells keys of the document: what may be shown of an error about a possible Secret.
+pub fn without_path(message: &str) -> &str {
+    [REPEATED, TAG_MESSAGE]
+        .iter()
+        .find_map(|head| message.find(head).map(|at| &message[at..]))
+        .unwrap_or(message)
+}
 
 const BUDGET_MESSAGE: &str = "nodes through its aliases";
 
@@ -245,7 +257,7 @@ impl<'de> DeserializeSeed<'de> for Seed<'_, '_> {
 impl Seed<'_, '_> {
     fn start<E: de::Error>(&self) -> Result<(), E> {
         if let Role::DuplicateOf(key) = self.role {
-            return Err(E::custom(format!("{REPEATED} {}", shown_key(key))));
+            return Err(E::custom(format!("{REPEATED} {}", crate::secret::value(&shown_key(key)))));
         }
         self.reader.bump()
     }
@@ -369,7 +381,8 @@ impl<'de> Visitor<'de> for Seed<'_, '_> {
             // kubectl and Helm (go-yaml v2 through JSON) have no use for local tags: a value
             // would silently change type or vanish.
             return Err(de::Error::custom(format!(
-                "the YAML tag !{tag} is not supported (kubectl and Helm drop it); remove it or quote the value"
+                "{TAG_MESSAGE} {} is not supported (kubectl and Helm drop it); remove it or quote the value",
+                crate::secret::value(&format!("!{tag}"))
             )));
         }
         let value = contents.newtype_variant_seed(Seed { reader: self.reader, role: Role::Node })?;
