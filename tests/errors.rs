@@ -254,6 +254,14 @@ fn chart_text_in_an_error_cannot_drive_the_terminal() {
     let err = fails(dir.path(), &["render", "chart"]);
     assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
     assert!(err.contains("\\u{1b}]0;pwned\\u{7}\\u{1b}[2J"), "{err}");
+    // Bidirectional controls reorder what a terminal shows; zero-width ones hide text.
+    let template = "{{ fail(message=\"deploy to \u{202e}dorp\u{202c} \u{2066}ok\u{2069}\u{200b}\") }}\n";
+    std::fs::write(chart.join("templates/evil.yaml"), template).unwrap();
+    let err = fails(dir.path(), &["render", "chart"]);
+    for raw in ['\u{202e}', '\u{202c}', '\u{2066}', '\u{2069}', '\u{200b}'] {
+        assert!(!err.contains(raw), "{err:?}");
+    }
+    assert!(err.contains("deploy to \\u{202e}dorp\\u{202c} \\u{2066}ok\\u{2069}\\u{200b}"), "{err}");
 }
 
 #[test]
