@@ -180,7 +180,7 @@ fn a_template_error_in_a_secret_hides_the_value_and_shows_the_source() {
         (out.code, out.stderr.as_str()),
         (
             1,
-            "error: c/templates/s.yaml:6:21: The string `<hidden: 15 bytes>` cannot be converted to an int in base 10\n  |\n6 |   x: {{ Values.pw | int }}\n  |                     ^^^\n"
+            "error: c/templates/s.yaml:6:21: the string <hidden: 15 bytes> cannot be converted to an integer in base 10\n  |\n6 |   x: {{ Values.pw | int }}\n  |                     ^^^\n"
         )
     );
 }
@@ -218,18 +218,26 @@ fn the_documented_example_error_comes_out_as_documented() {
 
 #[test]
 fn notes_errors_hide_values() {
-    let dir = tempfile::tempdir().unwrap();
     let config = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n";
-    chart(dir.path(), &[("c.yaml", config), ("NOTES.txt", "Your password: {{ Values.pw | int }}\n")]);
-    let out = run(dir.path(), &["render", "chart", "--notes"]);
-    assert_eq!(out.code, 1);
-    assert!(!out.stderr.contains(MARKER), "{}", out.stderr);
-    assert!(out.stderr.contains("The string `<hidden: 15 bytes>` cannot be converted"), "{}", out.stderr);
-    assert!(
-        out.stderr.contains("1 | Your password: {{ Values.pw | int }}"),
-        "the source is shown: {}",
-        out.stderr
-    );
+    for (notes, hidden) in [
+        ("Your password: {{ Values.pw | int }}\n", "the string <hidden: 15 bytes> cannot be converted"),
+        (
+            "Your password: {{ Values.map | get(key=Values.pw) }}\n",
+            "Map does not have a key <hidden: 15 bytes>",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        chart(dir.path(), &[("c.yaml", config), ("NOTES.txt", notes)]);
+        let out = run(dir.path(), &["render", "chart", "--notes"]);
+        assert_eq!(out.code, 1);
+        assert!(!out.stderr.contains(MARKER), "{}", out.stderr);
+        assert!(out.stderr.contains(hidden), "{}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!("1 | {}", notes.trim_end())),
+            "the source is shown: {}",
+            out.stderr
+        );
+    }
 }
 
 #[test]

@@ -165,3 +165,38 @@ fn a_schema_error_never_shows_the_value() {
     assert!(err.contains("password: value is shorter than 8 characters"), "{err}");
     assert!(!err.contains("hunter2"), "{err}");
 }
+
+#[test]
+fn numbers_beyond_64_bits_pass_through_as_written_and_arithmetic_refuses_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    let digits = "123456789012345678901234567890123456789";
+    std::fs::write(chart.join("values.yaml"), format!("big: {digits}\nhuge: 1e400\n")).unwrap();
+    let template =
+        |data: &str| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n{data}");
+    let write = |text: String| std::fs::write(chart.join("templates/cm.yaml"), text).unwrap();
+    // Passed through: every digit as written, in values and in a render.
+    let values = crate::harness::ok(dir.path(), &["values", "chart"]);
+    assert_eq!(values, format!("big: {digits}\nhuge: 1e400\n"));
+    write(template("  n: \"{{ Values.big }}\"\n  huge: \"{{ Values.huge }}\"\n"));
+    let out = crate::harness::ok(dir.path(), &["render", "chart"]);
+    assert!(out.contains(&format!("n: \"{digits}\"\n  huge: \"1e400\"")), "{out}");
+    // Arithmetic refuses them, at the template's line and column.
+    write(template("  n: \"{{ Values.big + 1 }}\"\n"));
+    let err = crate::harness::fails(dir.path(), &["render", "chart"]);
+    assert!(
+        err.starts_with("error: c/templates/cm.yaml:6:10: `+` requires both operands to be numbers"),
+        "{err}"
+    );
+    write(template("  n: \"{{ '99999999999999999999999' | int }}\"\n"));
+    let err = crate::harness::fails(dir.path(), &["render", "chart"]);
+    assert!(
+        err.starts_with("error: c/templates/cm.yaml:6:38: 99999999999999999999999 is beyond the 64-bit integers Helm and Kubernetes use"),
+        "{err}"
+    );
+    write(template("  n: \"{{ Values.huge | float }}\"\n"));
+    let err = crate::harness::fails(dir.path(), &["render", "chart"]);
+    assert!(err.contains("1e400 is past the largest float"), "{err}");
+}

@@ -177,6 +177,53 @@ pub(super) fn chart_json(meta: &Metadata, is_root: bool) -> Json {
     })
 }
 
+/// Values as a template sees them: as they are, but a whole number beyond 64 bits
+/// ([`crate::yaml::big_number`]) is its digits, as text: printed as written, refused by
+/// arithmetic.
+pub struct TemplateValue<'v>(pub &'v serde_yaml::Value);
+
+impl serde::Serialize for TemplateValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        use serde_yaml::Value;
+        match self.0 {
+            Value::Mapping(map) => {
+                let mut out = serializer.serialize_map(Some(map.len()))?;
+                for (key, value) in map {
+                    out.serialize_entry(&TemplateValue(key), &TemplateValue(value))?;
+                }
+                out.end()
+            }
+            Value::Sequence(items) => {
+                let mut out = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    out.serialize_element(&TemplateValue(item))?;
+                }
+                out.end()
+            }
+            Value::Tagged(tagged) => match crate::yaml::as_big_number(self.0) {
+                Some(digits) => serializer.serialize_str(digits),
+                None => TemplateValue(&tagged.value).serialize(serializer),
+            },
+            other => other.serialize(serializer),
+        }
+    }
+}
+
+/// A chart's values mapping as a template sees it (see [`TemplateValue`]).
+pub struct TemplateValues<'v>(pub &'v serde_yaml::Mapping);
+
+impl serde::Serialize for TemplateValues<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut out = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            out.serialize_entry(&TemplateValue(key), &TemplateValue(value))?;
+        }
+        out.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,7 +66,7 @@ fn to_json(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
 fn from_yaml(text: &str, _: Kwargs, _: &State) -> TeraResult<Value> {
     let value = crate::yaml::parse_document(text, crate::yaml::Schema::Kube)
         .map_err(|e| message(format!("from_yaml: {e}")))?;
-    Ok(Value::from_serializable(&value))
+    Ok(Value::from_serializable(&super::context::TemplateValue(&value)))
 }
 
 /// Parses a JSON string; invalid JSON is an error.

@@ -13,6 +13,7 @@ mod filters;
 mod helpers;
 mod includes;
 mod lists;
+mod numbers;
 mod random;
 mod strings;
 mod tpl;
@@ -241,7 +242,7 @@ fn compile(
     includes::check(&sources, &prefixes)?;
     add_templates(&mut tera, sources, unit)?;
     let mut context = Context::new();
-    context.insert("Values", unit.values);
+    context.insert("Values", &context::TemplateValues(unit.values));
     context.insert("Chart", &context::chart_json(&unit.chart.meta, unit.is_root));
     context.insert("Release", &release.to_json());
     context.insert("Capabilities", &caps.to_json());
@@ -318,6 +319,7 @@ fn register_all(tera: &mut Tera, files: crate::chart::Files) {
     filters::register(tera, files);
     helpers::register(tera);
     lists::register(tera);
+    numbers::register(tera);
     strings::register(tera);
     credentials::register(tera);
     random::register(tera);

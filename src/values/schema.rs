@@ -126,7 +126,15 @@ fn to_json(value: &Value) -> Json {
         Value::String(text) => Json::String(text.clone()),
         Value::Sequence(items) => Json::Array(items.iter().map(to_json).collect()),
         Value::Mapping(map) => map_to_json(map),
-        Value::Tagged(tagged) => to_json(&tagged.value),
+        Value::Tagged(tagged) => match crate::yaml::as_big_number(value) {
+            // Checked as the number it is, to a float's precision.
+            Some(digits) => digits
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map_or(Json::Null, Json::Number),
+            None => to_json(&tagged.value),
+        },
     }
 }
 

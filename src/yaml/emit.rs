@@ -67,9 +67,9 @@ fn write_nested(out: &mut String, value: &Value, indent: usize, in_sequence: boo
                 write_sequence(out, seq, indent);
             }
         }
-        scalar => {
+        _ => {
             out.push(' ');
-            write_scalar(out, scalar, indent + 2);
+            write_scalar(out, value, indent + 2);
             out.push('\n');
         }
     }
@@ -99,6 +99,10 @@ fn write_key(out: &mut String, key: &Value) {
 
 /// Writes a scalar; `block_indent` is the indentation of a literal block's lines.
 fn write_scalar(out: &mut String, value: &Value, block_indent: usize) {
+    if let Some(digits) = super::as_big_number(value) {
+        out.push_str(digits);
+        return;
+    }
     match untag(value) {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

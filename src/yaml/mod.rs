@@ -79,6 +79,28 @@ pub fn error_message(error: &serde_yaml::Error) -> String {
     out
 }
 
+/// The tag of a number kept as written: a whole number beyond 64 bits (up to 39 digits),
+/// a float past the largest one (`1e400`), infinity or not-a-number. It passes through as
+/// written (`rudder values`, diffs), a template sees its text, and arithmetic refuses it:
+/// Helm and Kubernetes have 64-bit integers and finite floats.
+const BIG_NUMBER: &str = "rudder/number-as-written";
+
+/// A number kept as written.
+pub fn big_number(digits: String) -> Value {
+    Value::Tagged(Box::new(serde_yaml::value::TaggedValue {
+        tag: serde_yaml::value::Tag::new(BIG_NUMBER),
+        value: Value::String(digits),
+    }))
+}
+
+/// The digits of a [`big_number`].
+pub fn as_big_number(value: &Value) -> Option<&str> {
+    match value {
+        Value::Tagged(tagged) if tagged.tag == BIG_NUMBER => tagged.value.as_str(),
+        _ => None,
+    }
+}
+
 /// A scalar as plain text (strings bare, numbers and booleans as written); `None` for
 /// anything else.
 pub fn scalar_text(value: &Value) -> Option<String> {
@@ -86,7 +108,7 @@ pub fn scalar_text(value: &Value) -> Option<String> {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
-        _ => None,
+        other => as_big_number(other).map(str::to_string),
     }
 }
 

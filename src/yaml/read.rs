@@ -309,14 +309,30 @@ impl<'de> Visitor<'de> for Seed<'_, '_> {
     }
 
     fn visit_i128<E: de::Error>(self, i: i128) -> Result<Node, E> {
-        self.scalar(Value::Number(Number::from(i as f64)))
+        match i64::try_from(i) {
+            Ok(i) => self.visit_i64(i),
+            Err(_) if self.reader.schema == Schema::Kube => self.scalar(super::big_number(i.to_string())),
+            Err(_) => self.scalar(Value::Number(Number::from(i as f64))),
+        }
     }
 
     fn visit_u128<E: de::Error>(self, u: u128) -> Result<Node, E> {
-        self.scalar(Value::Number(Number::from(u as f64)))
+        match u64::try_from(u) {
+            Ok(u) => self.visit_u64(u),
+            Err(_) if self.reader.schema == Schema::Kube => self.scalar(super::big_number(u.to_string())),
+            Err(_) => self.scalar(Value::Number(Number::from(u as f64))),
+        }
     }
 
     fn visit_f64<E: de::Error>(self, f: f64) -> Result<Node, E> {
+        if !f.is_finite() && self.reader.schema == Schema::Kube {
+            let written = match (f.is_nan(), f.is_sign_negative()) {
+                (true, _) => ".nan",
+                (false, true) => "-.inf",
+                (false, false) => ".inf",
+            };
+            return self.scalar(super::big_number(written.to_string()));
+        }
         self.scalar(Value::Number(f.into()))
     }
 

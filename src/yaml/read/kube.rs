@@ -53,14 +53,17 @@ pub(super) fn go_yaml_number(s: &str) -> Option<Value> {
     }
     let plain = s.replace('_', "");
     if let Some(i) = go_parse_int(&plain) {
-        let number = match i64::try_from(i) {
-            Ok(i) => Number::from(i),
-            Err(_) => Number::from(i as u64),
-        };
-        return Some(Value::Number(number));
+        return Some(match (i64::try_from(i), u64::try_from(i)) {
+            (Ok(i), _) => Value::Number(Number::from(i)),
+            (_, Ok(u)) => Value::Number(Number::from(u)),
+            _ => super::super::big_number(i.to_string()),
+        });
     }
     if is_yaml_style_float(&plain) {
-        return plain.parse::<f64>().ok().map(|f| Value::Number(f.into()));
+        return plain.parse::<f64>().ok().map(|f| match f.is_finite() {
+            true => Value::Number(f.into()),
+            false => super::super::big_number(s.to_string()),
+        });
     }
     None
 }

@@ -146,3 +146,25 @@ fn expanded_text_and_flow_depth_have_budgets() {
     let quoted = format!("a: \"{}\" # {}\nb: 1\n", "[".repeat(2000), "{".repeat(2000));
     assert!(parse_documents(&quoted, Schema::Kube).is_ok());
 }
+
+#[test]
+fn numbers_beyond_64_bits_and_floats_are_kept_as_written() {
+    let read = |text: &str| parse_document(text, Schema::Kube).unwrap()["a"].clone();
+    let digits = "123456789012345678901234567890123456789";
+    assert_eq!(crate::yaml::as_big_number(&read(&format!("a: {digits}\n"))), Some(digits));
+    assert_eq!(
+        crate::yaml::as_big_number(&read("a: -99999999999999999999\n")),
+        Some("-99999999999999999999")
+    );
+    for (text, written) in
+        [("a: 1e400\n", "1e400"), ("a: .inf\n", ".inf"), ("a: -.inf\n", "-.inf"), ("a: .nan\n", ".nan")]
+    {
+        assert_eq!(crate::yaml::as_big_number(&read(text)), Some(written), "{text}");
+    }
+    // Within 64 bits, numbers are numbers; quoted, text.
+    assert_eq!(read("a: 18446744073709551615\n"), Value::Number(u64::MAX.into()));
+    assert_eq!(read("a: \"1e400\"\n"), Value::String("1e400".into()));
+    // Written back as they came.
+    let value = parse_document(&format!("a: {digits}\nb: 1e400\n"), Schema::Kube).unwrap();
+    assert_eq!(crate::yaml::to_string(&value), format!("a: {digits}\nb: 1e400\n"));
+}
