@@ -48,9 +48,9 @@ pub enum Command {
         after_help = "Examples:\n  rudder values --env prod\n  rudder values charts/journal -f values/dev.yaml --set redis.replicas=5"
     )]
     Values(ValuesArgs),
-    /// Print a chart's Chart.yaml or its default values.
+    /// Print a chart's Chart.yaml, values, README or CRDs, or all of them, as helm show does.
     #[command(
-        after_help = "Examples:\n  rudder show chart charts/journal\n  rudder show values charts/redis"
+        after_help = "Examples:\n  rudder show chart charts/journal\n  rudder show values charts/redis\n  rudder show readme charts/redis\n  rudder show crds charts/operator\n  rudder show all charts/journal"
     )]
     Show {
         #[command(subcommand)]

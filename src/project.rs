@@ -119,6 +119,28 @@ pub struct Environment {
     pub inject_namespace: Option<bool>,
     pub no_hooks: bool,
     pub skip_tests: bool,
+    /// The values files it (or one it extends) has by default, having no `values:` list:
+    /// (that environment's name, its file).
+    pub default_values: Vec<(String, PathBuf)>,
+}
+
+impl Environment {
+    /// An error naming the environment when a values file it has by default is missing
+    /// (instead of a bare "cannot read values/NAME.yaml"); `project_file` is `rudder.yaml`.
+    pub fn check_default_values(&self, project_file: &Path) -> Result<()> {
+        for (name, file) in &self.default_values {
+            if !file.exists() {
+                let shown =
+                    project_file.parent().and_then(|root| file.strip_prefix(root).ok()).unwrap_or(file);
+                bail!(
+                    "{}: environment {name:?} has no `values:` list, and its default values file {} does not exist; create it, or list the environment's files under `values:` (`values: []` for none)",
+                    project_file.display(),
+                    shown.display()
+                );
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Project {
@@ -198,7 +220,14 @@ impl Project {
         let mut env = Environment { name: name.to_string(), ..Environment::default() };
         for link in chain.iter().rev() {
             let spec = &self.file.environments[*link];
-            let files = spec.values.clone().unwrap_or_else(|| vec![default_values_file(link)]);
+            let files = match &spec.values {
+                Some(files) => files.clone(),
+                None => {
+                    let default = default_values_file(link);
+                    env.default_values.push((link.to_string(), self.root.join(&default)));
+                    vec![default]
+                }
+            };
             env.values_files.extend(files.iter().map(|f| self.root.join(f)));
             env.namespace = spec.namespace.clone().or(env.namespace);
             env.kube_version = spec.kube_version.clone().or(env.kube_version);

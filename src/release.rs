@@ -92,6 +92,7 @@ impl Workspace {
             }
             crate::limits::apply_memory();
         }
+        let from_project = choices.chart.is_none();
         let chart_dir = choices
             .chart
             .as_ref()
@@ -103,7 +104,14 @@ impl Workspace {
                     crate::project::FILE_NAME
                 )
             })?;
-        let chart = Chart::load(&shorten(&chart_dir))?;
+        let chart = Chart::load(&shorten(&chart_dir)).map_err(|error| match (&project, from_project) {
+            (Some(project), true) if !chart_dir.exists() => anyhow!(
+                "{}: `chart:` names {}, which does not exist",
+                project.root.join(crate::project::FILE_NAME).display(),
+                shorten(&chart_dir).display()
+            ),
+            _ => error,
+        })?;
         Ok(Workspace { dir: dir.to_path_buf(), project, chart, choices, warnings })
     }
 
@@ -163,6 +171,9 @@ impl Workspace {
             environment: environment.name.clone(),
             service,
         };
+        if let Some(project) = &self.project {
+            environment.check_default_values(&project.root.join(crate::project::FILE_NAME))?;
+        }
         let mut options = choices.values.clone();
         options.files = environment.values_files.iter().map(|f| shorten(f)).chain(options.files).collect();
         let user = crate::values::user_values(&options, &mut choices.stdin.as_bytes())?;

@@ -143,3 +143,15 @@ fn show_crds_and_show_all_print_what_helm_prints() {
         assert_eq!(out, helm, "show {what}");
     }
 }
+
+#[test]
+fn show_help_names_every_part_it_shows() {
+    let help = crate::harness::ok(&crate::harness::repo(), &["show", "--help"]);
+    let about = help.lines().next().unwrap();
+    for part in ["Chart.yaml", "values", "README", "CRDs", "all"] {
+        assert!(about.contains(part), "{about}");
+    }
+    for example in ["show readme", "show crds", "show all"] {
+        assert!(help.contains(example), "{help}");
+    }
+}

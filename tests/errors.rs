@@ -299,3 +299,38 @@ fn a_go_template_says_it_is_one_and_points_at_the_porting_guide() {
     );
     assert!(err.trim_end().ends_with("see docs/porting.md"), "{err}");
 }
+
+#[test]
+fn newcomers_mistakes_say_where_they_come_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    // A Chart.yaml without a version.
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\n").unwrap();
+    let err = fails(dir.path(), &["render", "c"]);
+    assert_eq!(
+        err,
+        "error: c/Chart.yaml:1:1: version is required: the chart's SemVer 2 version (MAJOR.MINOR.PATCH, e.g. 0.1.0)\n"
+    );
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    // An archive that is not there is not called a directory.
+    assert_eq!(fails(dir.path(), &["render", "c-0.1.0.tgz"]), "error: c-0.1.0.tgz: no such chart archive\n");
+    // A chart named by rudder.yaml that does not exist.
+    std::fs::write(dir.path().join("rudder.yaml"), "chart: charts/c\nenvironments:\n  dev: {}\n").unwrap();
+    assert_eq!(
+        fails(dir.path(), &["render", "--env", "dev"]),
+        "error: [DIR]/rudder.yaml: `chart:` names charts/c, which does not exist\n"
+    );
+    // An environment without `values:` whose default file is missing.
+    std::fs::write(
+        dir.path().join("rudder.yaml"),
+        "chart: c\nenvironments:\n  dev: {}\n  qa: {extends: dev, values: []}\n",
+    )
+    .unwrap();
+    for env in ["dev", "qa"] {
+        assert_eq!(
+            fails(dir.path(), &["render", "--env", env]),
+            "error: [DIR]/rudder.yaml: environment \"dev\" has no `values:` list, and its default values file values/dev.yaml does not exist; create it, or list the environment's files under `values:` (`values: []` for none)\n"
+        );
+    }
+}

@@ -12,7 +12,20 @@ use walkdir::WalkDir;
 
 /// Loads the chart at `path`: a directory, or a file holding a chart archive.
 pub(super) fn load_path(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
+    if !path.exists() {
+        let what = match looks_like_archive(path) {
+            true => "chart archive",
+            false => "chart directory",
+        };
+        bail!("{}: no such {what}", path.display());
+    }
     if path.is_file() { load_archive_file(path) } else { load_dir(path, stack) }
+}
+
+/// True for a path named as a chart archive is (`.tgz`, `.tar.gz`).
+fn looks_like_archive(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    name.ends_with(".tgz") || name.ends_with(".tar.gz")
 }
 
 /// Loads a chart archive file, in memory.

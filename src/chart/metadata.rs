@@ -173,6 +173,13 @@ impl Metadata {
             ));
         }
         validate_name(&self.name).map_err(|m| FieldError::new("name", m))?;
+        if self.version.is_empty() {
+            return Err(FieldError::new(
+                "version",
+                "version is required: the chart's SemVer 2 version (MAJOR.MINOR.PATCH, e.g. 0.1.0)"
+                    .to_string(),
+            ));
+        }
         semver::Version::parse(&self.version).map_err(|e| {
             FieldError::new(
                 "version",
