@@ -194,3 +194,24 @@ fn diff_takes_the_hook_flags() {
         "Pod/shop-test-connection (core) removed\nPod/shop-test-legacy (core) removed\n0 changed, 0 added, 2 removed, 20 unchanged\n"
     );
 }
+
+#[test]
+fn two_resources_with_one_identity_are_a_warning_in_render_and_an_error_in_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n";
+    std::fs::write(chart.join("templates/a.yaml"), cm).unwrap();
+    std::fs::write(chart.join("templates/b.yaml"), format!("{cm}data: {{x: y}}\n")).unwrap();
+    let out = crate::harness::run(dir.path(), &["render", "c", "-n", "ns"]);
+    assert_eq!(out.code, 0, "helm template prints both too");
+    assert_eq!(out.stdout.matches("name: same").count(), 2);
+    assert_eq!(
+        out.stderr,
+        "warning: c/templates/b.yaml:1: duplicate resource ConfigMap/same (core) in namespace ns (first at c/templates/a.yaml:1); both are printed, and kubectl apply would apply the last\n"
+    );
+    let out = crate::harness::run(dir.path(), &["diff", "c", "-n", "ns", "--against", "/dev/null"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("duplicate resource ConfigMap/same (core) in namespace ns (first at c/templates/a.yaml"), "{}", out.stderr);
+}

@@ -144,7 +144,30 @@ pub fn documents(files: &[RenderedFile], options: &Options) -> Result<Manifest> 
     }
     manifest.documents[first_rendered..]
         .sort_by(|a, b| (a.hook.is_hook(), rank(&a.kind)).cmp(&(b.hook.is_hook(), rank(&b.kind))));
+    manifest.warnings.extend(duplicates(&manifest.documents, options.namespace.unwrap_or_default()));
     Ok(manifest)
+}
+
+/// A warning for each document with the identity of an earlier one, worded as `rudder
+/// diff` refuses it: Helm prints both, and `kubectl apply` would apply the last.
+fn duplicates(documents: &[Document], namespace: &str) -> Vec<String> {
+    let mut first: std::collections::HashMap<ResourceId, &Document> = std::collections::HashMap::new();
+    let mut warnings = Vec::new();
+    for document in documents {
+        let id = document.id(namespace);
+        match first.get(&id) {
+            Some(earlier) => warnings.push(format!(
+                "{}: duplicate resource {id} in namespace {} (first at {}); both are printed, and kubectl apply would apply the last",
+                document.origin(),
+                if id.namespace.is_empty() { "(none)" } else { &id.namespace },
+                earlier.origin()
+            )),
+            None => {
+                first.insert(id, document);
+            }
+        }
+    }
+    warnings
 }
 
 /// The documents of each file, parsed in parallel (parsing is most of this stage's work),
