@@ -213,5 +213,11 @@ fn two_resources_with_one_identity_are_a_warning_in_render_and_an_error_in_diff(
     );
     let out = crate::harness::run(dir.path(), &["diff", "c", "-n", "ns", "--against", "/dev/null"]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("duplicate resource ConfigMap/same (core) in namespace ns (first at c/templates/a.yaml"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "duplicate resource ConfigMap/same (core) in namespace ns (first at c/templates/a.yaml"
+        ),
+        "{}",
+        out.stderr
+    );
 }

@@ -178,8 +178,14 @@ fn symlink_leading_out_of_the_chart_is_refused() {
 fn symlink_inside_the_chart_is_followed() {
     let (dir, chart) = scratch_chart();
     std::os::unix::fs::symlink("configmap.yaml", chart.join("templates/link.yaml")).unwrap();
-    let out = crate::harness::ok(dir.path(), &["render", "chart"]);
-    assert_eq!(out.matches("# Source: plain/templates/").count(), 2, "{out}");
+    let out = crate::harness::run(dir.path(), &["render", "chart"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.matches("# Source: plain/templates/").count(), 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("duplicate resource ConfigMap/plain"),
+        "the same ConfigMap twice: {}",
+        out.stderr
+    );
 }
 
 #[cfg(unix)]

@@ -139,8 +139,15 @@ fn a_big_chart_compiled_in_shares_renders_and_reports_as_one() {
         let include = if i == 0 { "---\n{% include \"t149.yaml\" %}" } else { "" };
         std::fs::write(chart.join(format!("templates/t{i:03}.yaml")), format!("{}{include}", cm(i))).unwrap();
     }
-    let out = crate::harness::ok(dir.path(), &["render", "r", "c"]);
-    assert_eq!(out.matches("kind: ConfigMap").count(), 151, "{out}");
+    let out = crate::harness::run(dir.path(), &["render", "r", "c"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.matches("kind: ConfigMap").count(), 151, "{}", out.stdout);
+    // t149's ConfigMap twice, its own and t000's copy.
+    assert!(
+        out.stderr.starts_with("warning: c/templates/t149.yaml:1: duplicate resource ConfigMap/t149"),
+        "{}",
+        out.stderr
+    );
     std::fs::write(chart.join("templates/t010.yaml"), "{{ broken").unwrap();
     std::fs::write(chart.join("templates/t140.yaml"), "{% if %}").unwrap();
     let err = crate::harness::fails(dir.path(), &["render", "r", "c"]);
