@@ -340,3 +340,26 @@ fn newcomers_mistakes_say_where_they_come_from() {
         );
     }
 }
+
+#[test]
+fn helm_spellings_and_open_blocks_get_a_hint() {
+    let (dir, chart) = scratch_chart();
+    for (template, hint) in [
+        (
+            "a: {{ Values | toYaml }}\n",
+            "hint: Helm's `toYaml` is `x | to_yaml` in rudder's Tera templates; see docs/porting.md\n",
+        ),
+        (
+            "a: {{ include(\"x\") }}\n",
+            "hint: Helm's `include` is `{% include \"_name.yaml\" %}` (a tag: partials are files), or a component `{{ <Name arg=... /> }}` in rudder's Tera templates (Tera's functions take named arguments); see docs/porting.md\n",
+        ),
+        (
+            "a: 1\n{% for i in [1] %}\n{% if true %}\nb: 2\n{% endif %}\n",
+            "hint: the `{% for %}` opened on line 2 is not closed: add `{% endfor %}`\n",
+        ),
+    ] {
+        std::fs::write(chart.join("templates/t.yaml"), template).unwrap();
+        let err = fails(dir.path(), &["render", "chart"]);
+        assert!(err.ends_with(hint), "{template}\n{err}");
+    }
+}

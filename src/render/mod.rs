@@ -11,6 +11,7 @@ mod convert;
 mod credentials;
 mod filters;
 mod helpers;
+mod hints;
 mod includes;
 mod lists;
 mod numbers;
@@ -476,11 +477,9 @@ fn located<'s>(
     });
     let source_line = source.zip(line).and_then(|(text, line)| text.lines().nth(line.saturating_sub(1)));
     let message = crate::secret::shown(&message, secret, source_line);
-    let hint = match source.is_some_and(looks_like_go_template) {
-        true => GO_TEMPLATE_HINT.to_string(),
-        false => component_hint(&message, &lines[at + 1..].join("\n")).unwrap_or_default(),
-    };
-    anyhow!("{location}: {message}\n{}{hint}", lines[at + 1..].join("\n"))
+    let excerpt = lines[at + 1..].join("\n");
+    let hint = hints::hint(&message, &excerpt, source, source_line);
+    anyhow!("{location}: {message}\n{excerpt}{hint}")
 }
 
 /// True if template `name` of `unit` may render a Secret: its own source, or that of a
@@ -519,56 +518,6 @@ fn library_partial<'c>(unit: &Unit<'c>, name: &str) -> Option<&'c str> {
         .iter()
         .filter(|s| s.chart.meta.is_library())
         .find_map(|library| library.chart.templates.iter().find(|t| t.path == name).map(|t| t.text.as_str()))
-}
-
-/// What a template's context holds, for hints.
-const CONTEXT_NAMES: &[&str] = &["Values", "Chart", "Release", "Capabilities", "Template", "Environment"];
-
-/// A hint for a component called without one of its parameters: how implicit
-/// parameters (`@Values`) are found and how to pass one (in a call to the component
-/// `excerpt`, Tera's quote of the source, shows).
-fn component_hint(message: &str, excerpt: &str) -> Option<String> {
-    let quoted = |prefix: &str| message.strip_prefix(prefix)?.split('`').next().map(str::to_string);
-    let called = excerpt.split('<').nth(1).map(|rest| {
-        rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect::<String>()
-    });
-    let component = called.filter(|name| !name.is_empty()).unwrap_or_else(|| "Name".into());
-    if let Some(name) = quoted("Implicit argument `") {
-        let close = CONTEXT_NAMES.iter().find(|known| known.eq_ignore_ascii_case(&name) && **known != name);
-        let guess = close.map(|known| format!(" (did you mean `@{known}`?)")).unwrap_or_default();
-        return Some(format!(
-            "\nhint: an implicit parameter `@{name}` takes the variable `{name}` where the component is called; a template's context holds {}, with that case{guess}; or pass it in the call: `<{component} {name}=... />`",
-            CONTEXT_NAMES.join(", ")
-        ));
-    }
-    let name = quoted("Argument `")?;
-    CONTEXT_NAMES.contains(&name.as_str()).then(|| {
-        format!(
-            "\nhint: declare it implicit, `@{name}` in the component's parameters, so it is taken from the caller's context, or pass it: `<{component} {name}={name} />`"
-        )
-    })
-}
-
-const GO_TEMPLATE_HINT: &str = "\nhint: this template is written in Helm's Go template syntax; rudder's templates are Tera: `{{ .Values.x }}` is `{{ Values.x }}`, `{{- if … }}…{{- end }}` is `{%- if … %}…{%- endif %}`; see docs/porting.md";
-
-/// True for a template in Go template syntax (`{{ .Values`, `{{- include`, `{{ end }}`).
-fn looks_like_go_template(source: &str) -> bool {
-    const MARKS: &[&str] = &[
-        "{{ .",
-        "{{- .",
-        "{{ include ",
-        "{{- include ",
-        "{{ define ",
-        "{{- define ",
-        "{{ end }}",
-        "{{- end }}",
-        "{{ template ",
-        "{{- with ",
-        "{{ with ",
-        "{{- range ",
-        "{{ range ",
-    ];
-    MARKS.iter().any(|mark| source.contains(mark))
 }
 
 /// The root chart's `kubeVersion` constraint must admit the target version.
