@@ -210,14 +210,15 @@ impl Release<'_> {
         crate::manifest::documents(&files, &options).map_err(|error| self.with_render(error, &files))
     }
 
-    /// With `--debug`, an error about a rendered document followed by the whole render of
-    /// its template, numbered (unless it may be a Secret); without, a hint that `--debug`
-    /// shows it.
+    /// An error about a rendered document, with the line of its template that made the
+    /// faulty line, and with `--debug` the whole render of its template, numbered (unless
+    /// it may be a Secret); without, a hint that `--debug` shows it.
     fn with_render(&self, error: anyhow::Error, files: &[crate::render::RenderedFile]) -> anyhow::Error {
         let message = error.to_string();
         let Some(file) = files.iter().find(|f| message.starts_with(&format!("{}:", f.path))) else {
             return error;
         };
+        let message = format!("{message}{}", self.template_line(&message, &file.path));
         if !self.workspace.choices.debug {
             return anyhow::anyhow!("{message}\n(--debug prints the whole render of {})", file.path);
         }
@@ -231,6 +232,35 @@ impl Release<'_> {
         let numbered: Vec<String> =
             file.text.lines().enumerate().map(|(i, line)| format!("{:>width$} | {line}", i + 1)).collect();
         anyhow::anyhow!("{message}\n--debug: the whole render of {}:\n{}", file.path, numbered.join("\n"))
+    }
+
+    /// For an error at `path:line:col` of a render that is not valid YAML: the template's
+    /// line that made it, numbered (the template's source, shown for a Secret too).
+    fn template_line(&self, message: &str, path: &str) -> String {
+        let Some(position) = message.strip_prefix(&format!("{path}:")) else { return String::new() };
+        let mut numbers = position.splitn(3, ':');
+        let (Some(Ok(line)), Some(Ok(column)), Some(rest)) =
+            (numbers.next().map(str::parse), numbers.next().map(str::parse), numbers.next())
+        else {
+            return String::new();
+        };
+        if !rest.starts_with(" not valid YAML") {
+            return String::new();
+        }
+        let chart = &self.workspace.chart;
+        match crate::render::template_line(
+            chart,
+            &self.values,
+            &self.info,
+            &self.capabilities,
+            path,
+            (line, column),
+        ) {
+            Some((number, text)) => {
+                format!("\nmade by line {number} of the template:\n{number} | {}", text.trim_end())
+            }
+            None => String::new(),
+        }
     }
 
     /// With `--include-crds`, the `crds/` files of the chart and its enabled subcharts.

@@ -47,9 +47,11 @@ fn debug_never_prints_the_render_of_a_possible_secret() {
     let chart = dir.path().join("c");
     std::fs::create_dir_all(chart.join("templates")).unwrap();
     std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    // The value comes from the values: the template's own text is the chart's, and shown.
+    std::fs::write(chart.join("values.yaml"), "password: \"hunter2: x\"\n").unwrap();
     std::fs::write(
         chart.join("templates/s.yaml"),
-        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: hunter2: x\n",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: {{ Values.password }}\n",
     )
     .unwrap();
     let err = fails(dir.path(), &["render", "c", "--debug"]);
@@ -58,6 +60,7 @@ fn debug_never_prints_the_render_of_a_possible_secret() {
         "{err}"
     );
     assert!(!err.contains("hunter2"), "{err}");
+    assert!(err.contains("made by line 6 of the template:\n6 |   password: {{ Values.password }}"), "{err}");
 }
 
 #[test]
@@ -362,4 +365,25 @@ fn helm_spellings_and_open_blocks_get_a_hint() {
         let err = fails(dir.path(), &["render", "chart"]);
         assert!(err.ends_with(hint), "{template}\n{err}");
     }
+}
+
+#[test]
+fn invalid_rendered_yaml_names_the_template_line_that_made_it() {
+    let (dir, chart) = scratch_chart();
+    std::fs::write(chart.join("values.yaml"), "port: \"a: b\"\nlabels:\n  x: \"y: z\"\n").unwrap();
+    let service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc\n  labels:\n    {%- for k, v in Values.labels %}\n    {{ k }}: {{ v }}\n    {%- endfor %}\nspec:\n  ports:\n    - name: http\n      port: {{ Values.port }}\n";
+    std::fs::write(chart.join("templates/service.yaml"), service).unwrap();
+    let err = fails(dir.path(), &["render", "chart"]);
+    assert_eq!(
+        err,
+        "error: plain/templates/service.yaml:6:9: not valid YAML: mapping values are not allowed in this context\n4 |   name: svc\n5 |   labels:\n6 |     x: y: z\n  |         ^\n7 | spec:\nmade by line 7 of the template:\n7 |     {{ k }}: {{ v }}\n(--debug prints the whole render of plain/templates/service.yaml)\n"
+    );
+    // A Secret: its render is not shown, its template's line is (the chart's source).
+    let secret = service.replace("{{ v }}", "{{ v | quote }}").replace("kind: Service", "kind: Secret");
+    std::fs::write(chart.join("templates/service.yaml"), secret).unwrap();
+    let err = fails(dir.path(), &["render", "chart"]);
+    assert_eq!(
+        err,
+        "error: plain/templates/service.yaml:10:14: not valid YAML: mapping values are not allowed in this context\nmade by line 12 of the template:\n12 |       port: {{ Values.port }}\n(--debug prints the whole render of plain/templates/service.yaml)\n"
+    );
 }

@@ -250,7 +250,7 @@ fn a_secret_value_used_as_a_key_is_hidden_in_the_duplicate_key_error() {
         (out.code, out.stderr.as_str()),
         (
             1,
-            "error: c/templates/s.yaml:7:20: not valid YAML: duplicate entry with key <hidden: 17 bytes>\n(--debug prints the whole render of c/templates/s.yaml)\n"
+            "error: c/templates/s.yaml:7:20: not valid YAML: duplicate entry with key <hidden: 17 bytes>\nmade by line 7 of the template:\n7 |   {{ Values.pw }}: b\n(--debug prints the whole render of c/templates/s.yaml)\n"
         )
     );
     // A baseline's Secret, read by diff: no template says what it is, its text does.

@@ -18,7 +18,10 @@ mod numbers;
 mod random;
 mod strings;
 mod tpl;
+mod trace;
 mod types;
+
+pub use trace::template_line;
 
 pub use context::{
     Capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, KubeVersion, Release, validate_release_name,
@@ -81,9 +84,11 @@ pub fn render(
     let compiled: Vec<Result<(Tera, Context)>> = crate::parallel::map_weighted(&plans, weight, |plan| {
         let unit = &units[plan.unit];
         match &plan.only {
-            None => compile(unit, release, caps, false, None),
-            Some(paths) => compile(unit, release, caps, false, Some(&|path: &str| paths.contains(path)))
-                .or_else(|_| compile(unit, release, caps, false, None)),
+            None => compile(unit, release, caps, false, Sources::All),
+            Some(paths) => {
+                compile(unit, release, caps, false, Sources::Only(&|path: &str| paths.contains(path)))
+                    .or_else(|_| compile(unit, release, caps, false, Sources::All))
+            }
         }
     });
     let compiled = all_or_every_error(compiled)?;
@@ -169,7 +174,7 @@ pub fn render_notes(
         return Ok(None);
     }
     let unit = Unit { chart, base: chart.name().to_string(), values: &values.root, is_root: true };
-    let compiled = compile(&unit, release, caps, true, None)?;
+    let compiled = compile(&unit, release, caps, true, Sources::All)?;
     let total = AtomicUsize::new(crate::limits::RENDER_OUTPUT.get_usize());
     Ok(Some(render_one(&compiled, &unit, NOTES, &total)?.text))
 }
@@ -210,7 +215,7 @@ fn compile(
     release: &Release,
     caps: &Capabilities,
     with_notes: bool,
-    only: Option<&dyn Fn(&str) -> bool>,
+    which: Sources,
 ) -> Result<(Tera, Context)> {
     let mut tera = Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
@@ -233,7 +238,12 @@ fn compile(
     tera.set_fallback_prefixes(prefixes.clone()).map_err(|e| anyhow!("{e}"))?;
     register_all(&mut tera, unit.chart.files.clone());
     // `tpl` above sees every template; this instance compiles only its share.
-    if let Some(only) = only {
+    if let Sources::Traced(name, text) = which {
+        for source in sources.iter_mut().filter(|(n, _)| n == name) {
+            source.1 = text;
+        }
+    }
+    if let Sources::Only(only) = which {
         let own = format!("{}/templates/", unit.base);
         sources.retain(|(name, _)| {
             let path = name.strip_prefix(&own).unwrap_or(name);
@@ -249,6 +259,16 @@ fn compile(
     context.insert("Capabilities", &caps.to_json());
     context.insert("Environment", &serde_json::json!({ "Name": release.environment }));
     Ok((tera, context))
+}
+
+/// Which templates a chart's Tera instance compiles.
+#[derive(Clone, Copy)]
+enum Sources<'a> {
+    All,
+    /// Its partials and those the predicate accepts (a path under `templates/`).
+    Only(&'a dyn Fn(&str) -> bool),
+    /// All, with template `.0` (its Helm path) compiled from text `.1` ([`trace`]).
+    Traced(&'a str, &'a str),
 }
 
 /// The values of `results`, or one error holding every error among them (each template
