@@ -164,7 +164,7 @@ fn find_start(text: &str) -> Option<usize> {
 
 /// The text after the `end` (`}}` or `%}`) that closes an expression or tag, strings
 /// skipped; empty when it never closes.
-fn after_expression<'t>(text: &'t str, end: &str) -> &'t str {
+pub(super) fn after_expression<'t>(text: &'t str, end: &str) -> &'t str {
     let mut rest = text;
     loop {
         let Some(at) = rest.find(|c| c == '"' || c == '\'' || c == '`' || c == end.as_bytes()[0] as char)

@@ -70,7 +70,10 @@ fn mark(source: &str) -> String {
             "{%" => "%}",
             _ => "#}",
         };
-        let end = rest[2..].find(close).map_or(rest.len(), |e| 2 + e + close.len());
+        let end = match close {
+            "#}" => rest[2..].find(close).map_or(rest.len(), |e| 2 + e + close.len()),
+            _ => rest.len() - super::includes::after_expression(&rest[2..], close).len(),
+        };
         let tag_text = match raw_block_end(&rest[..end], rest) {
             Some(raw_end) => &rest[..raw_end],
             None => &rest[..end],
