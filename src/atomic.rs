@@ -1,8 +1,10 @@
 //! The one writer of every output.
 //!
 //! - A file is written beside its target and renamed over it, so a reader (or a crash)
-//!   sees the old file or the new one, never half of one. A replaced file keeps its mode;
-//!   a new one gets the umask's.
+//!   sees the old file or the new one, never half of one. On Linux it is written unnamed
+//!   (`O_TMPFILE`) and given its temporary name only once complete, so a run killed while
+//!   writing leaves nothing behind. A replaced file keeps its mode; a new one gets the
+//!   umask's.
 //! - A tree (`--output-dir`) is staged whole and switched in with one atomic exchange of
 //!   its top directory, so the target holds exactly one complete run.
 //! - Nothing is written through a symlinked directory below the chosen root; a symlink in
@@ -32,6 +34,10 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     clean_stale(parent);
     let temp = parent.join(unique_name(TMP));
+    #[cfg(target_os = "linux")]
+    if let Some(result) = write_unnamed(parent, &temp, bytes, path) {
+        return result;
+    }
     let result = write_new(&temp, bytes, path).and_then(|()| {
         std::fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))
     });
@@ -39,6 +45,35 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+/// Writes `bytes` to an unnamed file in `parent` (`O_TMPFILE`), with the mode of the file
+/// it will replace at `target` (if any), syncs it, links it as `temp` and renames that over
+/// `target`. `None` where the file system has no unnamed files (then [`write_new`] does).
+#[cfg(target_os = "linux")]
+fn write_unnamed(parent: &Path, temp: &Path, bytes: &[u8], target: &Path) -> Option<Result<()>> {
+    use rustix::fs::{AtFlags, CWD, Mode, OFlags, linkat, openat};
+    use std::os::fd::AsRawFd;
+    let flags = OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC;
+    let mut file = std::fs::File::from(openat(CWD, parent, flags, Mode::from_raw_mode(0o666)).ok()?);
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if let Err(error) = written {
+        return Some(Err(error).with_context(|| format!("cannot write {}", target.display())));
+    }
+    if let Ok(existing) = std::fs::symlink_metadata(target)
+        && existing.is_file()
+        && let Err(error) = file.set_permissions(existing.permissions())
+    {
+        return Some(Err(error).with_context(|| format!("cannot write {}", target.display())));
+    }
+    let unnamed = format!("/proc/self/fd/{}", file.as_raw_fd());
+    // Without /proc the file cannot be named: write it the other way.
+    linkat(CWD, unnamed.as_str(), CWD, temp, AtFlags::SYMLINK_FOLLOW).ok()?;
+    let renamed = std::fs::rename(temp, target).with_context(|| format!("cannot write {}", target.display()));
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(temp);
+    }
+    Some(renamed)
 }
 
 /// Writes `bytes` to the new file `temp`, with the mode of the file it will replace at

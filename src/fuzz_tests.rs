@@ -207,3 +207,88 @@ fn fuzz_render_over_values() {
         }
     });
 }
+
+#[test]
+fn fuzz_diff_against_baseline_streams() {
+    // The render's documents, read as `rudder diff` reads them (text only), against a
+    // fuzzed baseline: pairing by text, removed resources kept small, their entries made.
+    let rendered: Vec<crate::manifest::Document> = [
+        ("c/templates/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v"),
+        ("c/templates/s.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  p: x"),
+    ]
+    .iter()
+    .map(|(path, text)| crate::manifest::parse_rendered(path, text, 1, false).unwrap().unwrap())
+    .collect();
+    let seeds: &[&[u8]] = &[
+        b"---\n# Source: c/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n--- {apiVersion: v1, kind: ConfigMap, metadata: {name: gone}}\n...\n%YAML 1.2\n---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Secret, metadata: {name: s2}, data: {p: eA==}}\n",
+    ];
+    fuzz("diff-stream", seeds, |input| {
+        let options = crate::diff::Options::default();
+        let Ok(sides) = crate::diff::against_stream(
+            rendered.clone(),
+            std::sync::Arc::new(text(input)),
+            "base.yaml",
+            "ns",
+            &options,
+        ) else {
+            return;
+        };
+        let (Ok(old), Ok(new)) = (crate::diff::index(sides.old), crate::diff::index(sides.new)) else {
+            return;
+        };
+        let report = crate::diff::compare(old, new, &options).with_removed(sides.removed, &options);
+        for entry in report.each_entry(false) {
+            let _ = entry;
+        }
+    });
+}
+
+#[test]
+fn fuzz_templates() {
+    // A fuzzed template through the include checks, Tera, the manifest stage, the secret
+    // reading of its source and, on invalid YAML, the tracer of its lines.
+    let mut chart = crate::chart::Chart::load(std::path::Path::new("tests/fixtures/plain")).unwrap();
+    chart.templates.retain(|t| t.path.starts_with('_'));
+    chart.templates.push(crate::chart::TemplateSource {
+        path: "_p.tpl".into(),
+        text: "p: {{ Values.replicas }}".into(),
+    });
+    let seeds: &[&[u8]] = &[
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    {%- for k in [1, 2] %}\n    k{{ k }}: \"{{ k }}\"\n    {%- endfor %}\ndata:\n  {% include \"_p.tpl\" %}\n  {# c #}{% raw %}{{ x }}{% endraw %}\n",
+        b"---\n{% if true -%}\nkind: Secret\n{%- endif %}\napiVersion: v1\nmetadata: {name: s}\nstringData: {a: {{ Values.replicas | int }}}\n",
+    ];
+    let release = crate::render::Release {
+        name: "r".into(),
+        namespace: "n".into(),
+        environment: "e".into(),
+        service: "rudder".into(),
+    };
+    let caps = crate::render::Capabilities::new(None, &[]).unwrap();
+    let Ok(values) = crate::values::resolve(&chart, serde_yaml::Mapping::new()) else {
+        panic!("the fixture's values")
+    };
+    fuzz("templates", seeds, |input| {
+        let mut chart = chart.clone();
+        let source = text(input);
+        let _ = crate::secret::template_may_render_secret("plain/templates/t.yaml", &source);
+        chart.templates.push(crate::chart::TemplateSource { path: "t.yaml".into(), text: source });
+        let Ok(files) = crate::render::render(&chart, &values, &release, &caps, None) else { return };
+        if let Err(error) = crate::manifest::documents(&files, &Default::default()) {
+            let message = error.to_string();
+            let position = message.strip_prefix("plain/templates/t.yaml:").and_then(|rest| {
+                let mut numbers = rest.splitn(3, ':');
+                Some((numbers.next()?.parse().ok()?, numbers.next()?.parse().ok()?))
+            });
+            if let Some(position) = position {
+                let _ = crate::render::template_line(
+                    &chart,
+                    &values,
+                    &release,
+                    &caps,
+                    "plain/templates/t.yaml",
+                    position,
+                );
+            }
+        }
+    });
+}
