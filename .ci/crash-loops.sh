@@ -32,7 +32,7 @@ printf 'chart: chart\nrelease: crash\nenvironments:\n  x:\n    values: []\n' > r
 
 millis() { date +%s%3N; }
 # A random pause within a run that takes $1 milliseconds.
-pause() { printf '0.%03d' $((RANDOM % ($1 + 1))); }
+pause() { local ms=$(( (RANDOM * 32768 + RANDOM) % ($1 + 1) )); printf '%d.%03d' $((ms / 1000)) $((ms % 1000)); }
 leftovers() { find "$1" \( -name '.rudder-tmp-*' -o -name '.rudder-staging-*' \) | wc -l; }
 fail() { echo "FAIL $*"; exit 1; }
 

@@ -3,6 +3,7 @@
 mod allocator;
 mod cli;
 mod cmd;
+mod overflow;
 
 use clap::Parser;
 use rudder::present::{EXIT_ERROR, EXIT_OK};
@@ -15,6 +16,7 @@ static ALLOCATOR: allocator::Budgeted = allocator::Budgeted;
 const STACK_BYTES: usize = 16 << 20;
 
 fn main() -> ExitCode {
+    overflow::install();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

@@ -429,3 +429,21 @@ fn rudder_limits_pins_the_budgets_a_pull_request_could_raise() {
         (1, "error: RUDDER_LIMITS: \"render-seconds\" is not NAME=VALUE\n")
     );
 }
+
+#[test]
+fn a_value_nested_past_any_stack_ends_with_an_error_not_an_abort() {
+    // Tera prints and drops values by recursion, with no limit on their depth.
+    let dir = tempfile::tempdir().unwrap();
+    chart_with(
+        dir.path(),
+        "{% set d = {\"a\": 1} %}{% for i in range(end=100000) %}{% set_global d = {\"a\": d} %}{% endfor %}a: {{ d }}\n",
+    );
+    let out = run(dir.path(), &["render", "chart"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            1,
+            "error: the render nests too deep: a thread's stack overflowed (a value built inside itself in a loop, or templates nested past what a stack holds)\n"
+        )
+    );
+}
