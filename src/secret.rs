@@ -160,6 +160,32 @@ fn hide_unquoted_operands(message: &str) -> String {
     out
 }
 
+/// The text of a release's values (every string and number at least 4 characters long):
+/// value text that may appear where a chart's names do, such as a Secret's keys.
+#[derive(Debug, Clone, Default)]
+pub struct ValueTexts(std::collections::HashSet<String>);
+
+impl ValueTexts {
+    /// The texts of `values`, a tree of scalars, lists and maps given by `leaves`.
+    pub fn new(leaves: impl IntoIterator<Item = String>) -> ValueTexts {
+        ValueTexts(leaves.into_iter().filter(|text| text.chars().count() >= 4).collect())
+    }
+
+    pub fn contains(&self, text: &str) -> bool {
+        self.0.contains(text)
+    }
+}
+
+/// A key that is value text, masked: its size and a fingerprint that is the same for the
+/// same key within one run (so both sides of a diff line up) and says nothing between runs.
+pub fn masked_key(key: &str) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
+    let mut hasher = KEY.get_or_init(Default::default).build_hasher();
+    hasher.write(key.as_bytes());
+    format!("<masked key: {} bytes, #{:08x}>", key.len(), hasher.finish() as u32)
+}
+
 /// True if a template (its path and source) may render a Secret, by a reading of its
 /// source: it is `NOTES.txt` (printed to a terminal, where charts often show credentials),
 /// or one of its documents (split at `---` lines) has a top-level `kind:` that is `Secret`,

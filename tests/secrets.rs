@@ -277,3 +277,29 @@ fn a_secret_value_used_as_a_key_is_hidden_in_the_duplicate_key_error() {
         out.stderr
     );
 }
+
+#[test]
+fn a_secret_value_used_as_a_key_is_masked_in_every_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret =
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  {{ Values.pw }}: a\n  plain: b\n";
+    chart(dir.path(), &[("s.yaml", secret)]);
+    let baseline = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  {MARKER}-pw: changed\n  plain: b\n"
+    );
+    std::fs::write(dir.path().join("base.yaml"), baseline).unwrap();
+    for format in ["text", "summary", "json", "markdown"] {
+        let out = run(dir.path(), &["diff", "chart", "--against", "base.yaml", "-o", format]);
+        assert_eq!(out.code, 2, "{format}: {}", out.stderr);
+        assert!(!out.stdout.contains(MARKER), "{format}:\n{}", out.stdout);
+        if format != "summary" {
+            assert!(out.stdout.contains("<masked key: 15 bytes, #"), "{format}:\n{}", out.stdout);
+        }
+    }
+    let out = run(dir.path(), &["diff", "chart", "--against", "base.yaml"]);
+    assert!(
+        out.stdout.contains("plain: '<masked: 1 bytes>'"),
+        "the chart's own key is shown:\n{}",
+        out.stdout
+    );
+}

@@ -56,7 +56,7 @@ pub fn run(args: DiffArgs) -> Result<ExitCode> {
         vec![args.values.env.clone()]
     };
     let ignore = workspace.project.as_ref().map(|p| p.file.diff.ignore.clone()).unwrap_or_default();
-    let options = Options { show_secrets: args.show_secrets, ignore: &ignore };
+    let options = Options { show_secrets: args.show_secrets, ignore: &ignore, values: None };
     let outcomes: Vec<Outcome> = envs
         .par_iter()
         .map(|env| diff_environment(&workspace, env.as_deref(), &args, &baseline, &options))
@@ -129,6 +129,8 @@ fn diff_environment(
 ) -> Result<Outcome> {
     let new = workspace.release(env)?;
     let namespace = new.info.namespace.clone();
+    let values = rudder::secret::ValueTexts::new(value_texts(&new.values.root));
+    let options = &Options { values: Some(&values), ..*options };
     let (rendered, old, new_resources, removed) = match stream_baseline(baseline, env, &new)? {
         // A baseline stream: the render keeps only its text, documents printed the same
         // on both sides are not parsed again, and resources only the stream has are kept
@@ -167,6 +169,20 @@ fn diff_environment(
         _ => None,
     };
     Ok(Outcome { report, update })
+}
+
+/// Every string and number of `values`, as text.
+fn value_texts(values: &serde_yaml::Mapping) -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut todo: Vec<&serde_yaml::Value> = values.values().collect();
+    while let Some(value) = todo.pop() {
+        match value {
+            serde_yaml::Value::Mapping(map) => todo.extend(map.values()),
+            serde_yaml::Value::Sequence(items) => todo.extend(items),
+            scalar => texts.extend(rudder::yaml::scalar_text(scalar)),
+        }
+    }
+    texts
 }
 
 /// The render as `--update` writes it, when it does.

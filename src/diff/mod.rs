@@ -177,6 +177,9 @@ impl fmt::Display for Counts {
 pub struct Options<'a> {
     /// Show Secret values instead of their sizes.
     pub show_secrets: bool,
+    /// The text of the release's values: a Secret's key equal to one is masked too (a
+    /// value used as a key).
+    pub values: Option<&'a crate::secret::ValueTexts>,
     /// Ignore rules from `rudder.yaml`.
     pub ignore: &'a [IgnoreRule],
 }
@@ -235,7 +238,7 @@ fn changed(old: Resource, new: Resource, options: &Options) -> Option<Entry> {
     prepare(&mut old_value, &new.id, options);
     prepare(&mut new_value, &new.id, options);
     if is_secret(&new.id) && !options.show_secrets {
-        secrets::mask(Some(&mut old_value), Some(&mut new_value));
+        secrets::mask(Some(&mut old_value), Some(&mut new_value), options.values);
     }
     if old_value == new_value {
         return None; // most resources of a diff: no need to align and walk them
@@ -260,7 +263,7 @@ pub(crate) fn one_sided(resource: Resource, change: Change, options: &Options) -
     let mut value = resource.value;
     prepare(&mut value, &resource.id, options);
     if is_secret(&resource.id) && !options.show_secrets {
-        secrets::mask(None, Some(&mut value));
+        secrets::mask(None, Some(&mut value), options.values);
     }
     let text = crate::yaml::to_string(&value);
     let (old_text, new_text, old_api_version, new_api_version) = match change {

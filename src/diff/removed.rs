@@ -29,6 +29,7 @@ pub struct Stream {
     pub namespace: String,
     pub show_secrets: bool,
     pub ignore: Vec<IgnoreRule>,
+    pub values: Option<crate::secret::ValueTexts>,
 }
 
 /// One removed resource.
@@ -164,7 +165,11 @@ impl Removed {
         let (Some(stream), Some(item)) = (&self.stream, self.item(n)) else {
             bail!("no removed resource {n}");
         };
-        let options = Options { show_secrets: stream.show_secrets, ignore: &stream.ignore };
+        let options = Options {
+            show_secrets: stream.show_secrets,
+            ignore: &stream.ignore,
+            values: stream.values.as_ref(),
+        };
         let document = self.document(stream, item)?;
         Ok(super::one_sided(resource(document, &stream.namespace), Change::Removed, &options))
     }

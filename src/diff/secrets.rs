@@ -13,7 +13,16 @@ const SECRET_FIELDS: [&str; 2] = ["data", "stringData"];
 /// change even when the size is the same. A `data` or `stringData` that is not a map (a
 /// string, a list) is masked whole; so is the `kubectl.kubernetes.io/last-applied-configuration`
 /// annotation, which repeats the data.
-pub fn mask(mut old: Option<&mut Value>, mut new: Option<&mut Value>) {
+pub fn mask(
+    mut old: Option<&mut Value>,
+    mut new: Option<&mut Value>,
+    values: Option<&crate::secret::ValueTexts>,
+) {
+    if let Some(values) = values {
+        for side in [old.as_deref_mut(), new.as_deref_mut()].into_iter().flatten() {
+            mask_keys(side, values);
+        }
+    }
     for field in SECRET_FIELDS {
         let old_raw = old.as_deref().and_then(|v| v.get(field)).cloned();
         let new_raw = new.as_deref().and_then(|v| v.get(field)).cloned();
@@ -39,6 +48,26 @@ pub fn mask(mut old: Option<&mut Value>, mut new: Option<&mut Value>) {
 }
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// Masks the keys of `data` and `stringData` that are value text (a value used as a key):
+/// `<masked key: N bytes, #fingerprint>`, the same on both sides.
+fn mask_keys(secret: &mut Value, values: &crate::secret::ValueTexts) {
+    for field in SECRET_FIELDS {
+        let Some(Value::Mapping(map)) = secret.get_mut(field) else { continue };
+        if !map.keys().any(|key| key.as_str().is_some_and(|k| values.contains(k))) {
+            continue;
+        }
+        *map = std::mem::take(map)
+            .into_iter()
+            .map(|(key, value)| match key.as_str() {
+                Some(text) if values.contains(text) => {
+                    (Value::String(crate::secret::masked_key(text)), value)
+                }
+                _ => (key, value),
+            })
+            .collect();
+    }
+}
 
 /// Masks one secret field: a map key by key, anything else whole.
 fn mask_field(value: &mut Value, other: Option<&Value>, field: &str, side: &str) {
@@ -90,7 +119,7 @@ mod tests {
             "kind: Secret\ndata: hunter2\nstringData: [hunter2, x]\nmetadata:\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: '{\"data\":{\"p\":\"hunter2\"}}'\n",
         );
         let mut new = yaml("kind: Secret\ndata: hunter3\nstringData: [hunter2, x]\n");
-        mask(Some(&mut old), Some(&mut new));
+        mask(Some(&mut old), Some(&mut new), None);
         let text = format!("{old:?}{new:?}");
         assert!(!text.contains("hunter"), "{text}");
         assert_eq!(new["data"], Value::String("<masked: 7 bytes, after>".into()));
@@ -109,7 +138,7 @@ mod tests {
     fn changed_keys_show_sizes_and_sides_never_values() {
         let mut old = yaml("data: {same: c2VjcmV0, changed: b2xk}\nstringData: {token: hunter2}");
         let mut new = yaml("data: {same: c2VjcmV0, changed: bmV3}\nstringData: {token: hunter3, added: x}");
-        mask(Some(&mut old), Some(&mut new));
+        mask(Some(&mut old), Some(&mut new), None);
         assert_eq!(
             old,
             yaml(
@@ -129,9 +158,23 @@ mod tests {
     }
 
     #[test]
+    fn keys_that_are_value_text_are_masked_alike_on_both_sides() {
+        let values = crate::secret::ValueTexts::new(["hunter2-key".to_string(), "x".to_string()]);
+        let mut old = yaml("stringData: {hunter2-key: a, password: b}");
+        let mut new = yaml("stringData: {hunter2-key: c, password: b}");
+        mask(Some(&mut old), Some(&mut new), Some(&values));
+        let text = format!("{old:?}{new:?}");
+        assert!(!text.contains("hunter2"), "{text}");
+        let keys = |v: &Value| v["stringData"].as_mapping().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&old), keys(&new), "the same masked key on both sides");
+        assert!(keys(&old)[0].as_str().unwrap().starts_with("<masked key: 11 bytes, #"), "{text}");
+        assert_eq!(keys(&old)[1], Value::String("password".into()), "the chart's own key is shown");
+    }
+
+    #[test]
     fn one_sided_secrets_are_masked() {
         let mut new = yaml("data: {password: 'not base64!'}");
-        mask(None, Some(&mut new));
+        mask(None, Some(&mut new), None);
         assert_eq!(new, yaml("data: {password: '<masked: 11 bytes>'}"));
     }
 }

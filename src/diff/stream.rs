@@ -103,6 +103,7 @@ pub fn against_stream(
         namespace: namespace.to_string(),
         show_secrets: options.show_secrets,
         ignore: options.ignore.to_vec(),
+        values: options.values.cloned(),
     };
     Ok(Sides {
         old: old.into_iter().map(|(_, _, resource)| resource).collect(),
