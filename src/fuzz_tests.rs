@@ -217,7 +217,7 @@ fn fuzz_diff_against_baseline_streams() {
         ("c/templates/s.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  p: x"),
     ]
     .iter()
-    .map(|(path, text)| crate::manifest::parse_rendered(path, text, 1, false).unwrap().unwrap())
+    .map(|(path, text)| crate::manifest::parse_rendered(path, text, 1).unwrap().unwrap())
     .collect();
     let seeds: &[&[u8]] = &[
         b"---\n# Source: c/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n--- {apiVersion: v1, kind: ConfigMap, metadata: {name: gone}}\n...\n%YAML 1.2\n---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Secret, metadata: {name: s2}, data: {p: eA==}}\n",

@@ -12,9 +12,6 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: allocator::Budgeted = allocator::Budgeted;
 
-/// Stack of each render thread: as the main thread's (8 MiB) and more.
-const STACK_BYTES: usize = 16 << 20;
-
 fn main() -> ExitCode {
     overflow::install();
     let cli = match cli::Cli::try_parse() {
@@ -32,9 +29,6 @@ fn main() -> ExitCode {
     };
     let limits = pinned.and_then(|()| cli.limits.iter().try_for_each(|spec| rudder::limits::set_spec(spec)));
     rudder::limits::apply_memory();
-    // Render threads get the main thread's stack: a render at the include-depth limit
-    // recurses through Tera once per include (rayon's default is 2 MiB).
-    let _ = rayon::ThreadPoolBuilder::new().stack_size(STACK_BYTES).build_global();
     let result = limits.and_then(|()| cmd::run(cli.command));
     match result {
         Ok(code) => code,

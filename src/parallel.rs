@@ -8,9 +8,28 @@ use rayon::prelude::*;
 /// The fewest items a map spreads over threads.
 pub const MIN_ITEMS: usize = 32;
 
+/// Stack of each of rayon's threads: as the main thread's (8 MiB) and more, since a render
+/// at the include-depth limit recurses through Tera once per include (rayon's default
+/// stack is 2 MiB).
+const STACK_BYTES: usize = 16 << 20;
+
+/// Builds rayon's pool, with such stacks, before its first use: the first parallel map,
+/// or a caller's own use of rayon. A small render, which maps nothing in parallel, starts
+/// no thread.
+pub fn pool() {
+    static BUILT: std::sync::Once = std::sync::Once::new();
+    BUILT.call_once(|| {
+        let _ = rayon::ThreadPoolBuilder::new().stack_size(STACK_BYTES).build_global();
+    });
+}
+
 /// `f` of each item, in order: in parallel for [`MIN_ITEMS`] items or more.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
-    if items.len() < MIN_ITEMS { items.iter().map(f).collect() } else { items.par_iter().map(f).collect() }
+    if items.len() < MIN_ITEMS {
+        return items.iter().map(f).collect();
+    }
+    pool();
+    items.par_iter().map(f).collect()
 }
 
 /// As [`map`], for items of uneven work: in parallel when their `weight`s add up to
@@ -21,10 +40,10 @@ pub fn map_weighted<T: Sync, R: Send>(
     f: impl Fn(&T) -> R + Sync + Send,
 ) -> Vec<R> {
     if items.len() < 2 || items.iter().map(weight).sum::<usize>() < MIN_ITEMS {
-        items.iter().map(f).collect()
-    } else {
-        items.par_iter().map(f).collect()
+        return items.iter().map(f).collect();
     }
+    pool();
+    items.par_iter().map(f).collect()
 }
 
 /// Drops `value` on a thread of its own when it holds at least [`MIN_ITEMS`] `items`
@@ -39,10 +58,10 @@ pub fn drop_aside<T: Send + 'static>(value: T, items: usize) {
 /// As [`map`], taking the items.
 pub fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
     if items.len() < MIN_ITEMS {
-        items.into_iter().map(f).collect()
-    } else {
-        items.into_par_iter().map(f).collect()
+        return items.into_iter().map(f).collect();
     }
+    pool();
+    items.into_par_iter().map(f).collect()
 }
 
 #[cfg(test)]

@@ -214,15 +214,22 @@ impl Release<'_> {
     /// faulty line, and with `--debug` the whole render of its template, numbered (unless
     /// it may be a Secret); without, a hint that `--debug` shows it.
     fn with_render(&self, error: anyhow::Error, files: &[crate::render::RenderedFile]) -> anyhow::Error {
-        let message = error.to_string();
+        let mut message = error.to_string();
         let Some(file) = files.iter().find(|f| message.starts_with(&format!("{}:", f.path))) else {
             return error;
         };
+        let chart = &self.workspace.chart;
+        let secret = crate::render::may_render_secret_at(chart, &self.values, &file.path);
+        if let Some(invalid) = error.downcast_ref::<crate::manifest::InvalidYaml>()
+            && !secret
+        {
+            message = invalid.reveal().to_string();
+        }
         let message = format!("{message}{}", self.template_line(&message, &file.path));
         if !self.workspace.choices.debug {
             return anyhow::anyhow!("{message}\n(--debug prints the whole render of {})", file.path);
         }
-        if file.secret {
+        if secret {
             return anyhow::anyhow!(
                 "{message}\n--debug: the render of {} is not shown: it may hold a Secret",
                 file.path
@@ -272,7 +279,7 @@ impl Release<'_> {
         crds.into_iter()
             .map(|(path, bytes)| {
                 let text = crate::input::text(bytes.to_vec(), &path)?;
-                Ok(crate::render::RenderedFile { path, text, secret: false })
+                Ok(crate::render::RenderedFile { path, text })
             })
             .collect()
     }

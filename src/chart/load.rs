@@ -171,7 +171,10 @@ pub(super) fn load_dir(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
 fn load_root(dir: &Path, root: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart> {
     let ignore = read_ignore(dir, root)?;
     let (sources, early) = match early_values_file(root) {
-        Some(file) => rayon::join(|| walk(dir, root, &ignore), || EarlyValues::read(&file, dir)),
+        Some(file) => {
+            crate::parallel::pool();
+            rayon::join(|| walk(dir, root, &ignore), || EarlyValues::read(&file, dir))
+        }
         None => (walk(dir, root, &ignore), None),
     };
     let sources = sources?;

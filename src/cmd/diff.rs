@@ -37,6 +37,7 @@ enum Baseline {
 }
 
 pub fn run(args: DiffArgs) -> Result<ExitCode> {
+    rudder::parallel::pool();
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let baseline_stdin = read_baseline_stdin(&args)?;
     let (release_name, chart) = super::name_and_chart(&args.positional);

@@ -197,6 +197,7 @@ fn render(args: RenderArgs) -> Result<()> {
 /// then each baseline written.
 fn write_every_environment(workspace: &Workspace) -> Result<()> {
     use rayon::prelude::*;
+    rudder::parallel::pool();
     let names = workspace.environment_names();
     if names.is_empty() {
         anyhow::bail!("--all-envs needs a {} with environments", rudder::project::FILE_NAME);

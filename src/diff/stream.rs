@@ -232,8 +232,7 @@ mod tests {
         let mut documents = Vec::new();
         for (path, text) in files {
             for (line, piece) in crate::manifest::split(text, path).unwrap() {
-                let mut document =
-                    crate::manifest::parse_rendered(path, piece, line, false).unwrap().unwrap();
+                let mut document = crate::manifest::parse_rendered(path, piece, line).unwrap().unwrap();
                 document.value = Value::Null;
                 documents.push(document);
             }

@@ -86,15 +86,51 @@ impl Document {
 pub fn parse(source: &str, printed: &str, line: usize, secret: Option<bool>) -> Result<Option<Value>> {
     crate::yaml::parse_document(printed, Schema::Kube).map(|v| (!v.is_null()).then_some(v)).map_err(|e| {
         let (at_line, column) = e.location().map_or((line, 1), |l| (line + l.line() - 1, l.column()));
-        let secret = secret.unwrap_or_else(|| crate::secret::unparsed_may_be_secret(printed));
         let message = crate::yaml::error_message(&e);
-        let (message, excerpt) = match secret {
-            true => (crate::secret::shown(crate::yaml::without_path(&message), true, None), String::new()),
-            false => (crate::secret::shown(&message, false, None), excerpt(printed, line, at_line, column)),
+        let head = format!("{source}:{at_line}:{column}: not valid YAML: ");
+        let error = InvalidYaml {
+            hidden: format!(
+                "{head}{}",
+                crate::secret::shown(crate::yaml::without_path(&message), true, None)
+            ),
+            shown: format!(
+                "{head}{}{}",
+                crate::secret::shown(&message, false, None),
+                excerpt(printed, line, at_line, column)
+            ),
+            path: source.to_string(),
+            secret: secret.unwrap_or_else(|| crate::secret::unparsed_may_be_secret(printed)),
         };
-        anyhow!("{source}:{at_line}:{column}: not valid YAML: {message}{excerpt}")
+        anyhow::Error::new(error)
     })
 }
+
+/// A document that is not valid YAML, told two ways: with its lines and the value text of
+/// the message, or without (it may be a Secret). It reads as `secret` says; a rendered
+/// document's caller, which can read its template, may decide again
+/// ([`InvalidYaml::reveal`]).
+#[derive(Debug)]
+pub struct InvalidYaml {
+    pub path: String,
+    hidden: String,
+    shown: String,
+    secret: bool,
+}
+
+impl InvalidYaml {
+    /// The error as told when its document cannot be a Secret.
+    pub fn reveal(&self) -> &str {
+        &self.shown
+    }
+}
+
+impl fmt::Display for InvalidYaml {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.secret { &self.hidden } else { &self.shown })
+    }
+}
+
+impl std::error::Error for InvalidYaml {}
 
 /// Lines of `text` (whose first line is line `first`) around line `at`: two before, one
 /// after, each with its number, and a caret under `column` of line `at`.

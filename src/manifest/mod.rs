@@ -8,7 +8,7 @@ pub mod hooks;
 pub mod namespace;
 mod stream;
 
-pub use document::{Document, ResourceId};
+pub use document::{Document, InvalidYaml, ResourceId};
 pub use hooks::{Hook, HookFilter};
 pub use stream::{read as read_stream, read_piece, read_pieces, rendered as parse_rendered, reparse, split};
 
@@ -176,7 +176,7 @@ fn parse_all(files: &[RenderedFile], detail: Detail) -> Vec<Result<Vec<Parsed>>>
     crate::parallel::map(files, |file| {
         let mut parsed = Vec::new();
         for (line, text) in split(&file.text, &file.path)? {
-            let Some(mut document) = stream::rendered(&file.path, text, line, file.secret)? else { continue };
+            let Some(mut document) = stream::rendered(&file.path, text, line)? else { continue };
             let defines = namespace::defined_cluster_scoped(&document.value);
             let lacks_namespace = namespace::lacks_namespace(&document.value);
             if detail == Detail::Text {
@@ -210,7 +210,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> RenderedFile {
-        RenderedFile { path: path.into(), text: text.into(), secret: false }
+        RenderedFile { path: path.into(), text: text.into() }
     }
 
     fn doc(kind: &str, name: &str) -> String {
@@ -254,7 +254,10 @@ mod tests {
                 .starts_with("c/templates/x.yaml:6:5: not valid YAML: mapping values are not allowed"),
             "{err}"
         );
-        assert!(err.to_string().ends_with("\n6 | a: b: c\n  |     ^"), "{err}");
+        // Shown as for a possible Secret; the caller, which reads the template, reveals it.
+        assert!(!err.to_string().contains("6 | a: b: c"), "{err}");
+        let revealed = err.downcast_ref::<InvalidYaml>().unwrap().reveal();
+        assert!(revealed.ends_with("\n6 | a: b: c\n  |     ^"), "{revealed}");
         let err = documents(
             &[file("c/templates/x.yaml", "\n\nkind: Secret\nmetadata: {name: s}\n")],
             &Options::default(),

@@ -22,9 +22,11 @@ pub fn split<'t>(text: &'t str, source: &str) -> Result<Vec<(usize, &'t str)>> {
 
 /// One rendered document (`text`, trimmed, from template `source` at `line`), parsed as
 /// printed: its text and a line break. `None` for a comment-only document.
-pub fn rendered(source: &str, text: &str, line: usize, secret: bool) -> Result<Option<Document>> {
+/// An invalid document's error reads as for a possible Secret: the caller, which can read
+/// its template, may reveal it ([`super::InvalidYaml`]).
+pub fn rendered(source: &str, text: &str, line: usize) -> Result<Option<Document>> {
     let printed = format!("{text}\n");
-    let Some(value) = document::parse(source, &printed, line, Some(secret))? else { return Ok(None) };
+    let Some(value) = document::parse(source, &printed, line, Some(true))? else { return Ok(None) };
     document::one(value, source, line, text).map(Some)
 }
 
@@ -127,7 +129,6 @@ mod tests {
             "c/templates/cm.yaml",
             "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: a\ndata:\n  s: |\n    x",
             3,
-            false,
         )
         .unwrap()
         .unwrap();

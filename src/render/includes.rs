@@ -128,6 +128,9 @@ fn shown_count(calls: u64) -> String {
 /// The names of the templates `text` includes, in order, read as Tera's lexer reads them.
 pub fn names(text: &str) -> Vec<String> {
     let mut names = Vec::new();
+    if !text.contains("include") {
+        return names;
+    }
     let mut rest = text;
     while let Some(at) = find_start(rest) {
         let marker = &rest[at..at + 2];

@@ -43,9 +43,6 @@ pub struct RenderedFile {
     /// `<chart>/charts/<subchart>/templates/<file>`.
     pub path: String,
     pub text: String,
-    /// The template may render a Secret, by a reading of its source and its includes
-    /// ([`crate::secret::template_may_render_secret`]): its text is then never quoted.
-    pub secret: bool,
 }
 
 /// A chart of the tree with the values it sees.
@@ -140,7 +137,10 @@ fn plan_engines(
             .map(|t| t.path.clone())
             .collect();
         // Asked only for a big chart: asking starts rayon's threads.
-        let threads = || rayon::current_num_threads();
+        let threads = || {
+            crate::parallel::pool();
+            rayon::current_num_threads()
+        };
         if templates.len() >= SPLIT_FROM && threads() > 1 {
             let share = templates.len().div_ceil(threads());
             for chunk in templates.chunks(share) {
@@ -161,6 +161,18 @@ fn under_root(root: &str, unit: &Unit, path: &str) -> String {
     match unit.base.strip_prefix(root).and_then(|rest| rest.strip_prefix('/')) {
         Some(charts) => format!("{charts}/templates/{path}"),
         None => format!("templates/{path}"),
+    }
+}
+
+/// True if template `path` (its Helm path) of `chart` may render a Secret, by a reading of
+/// its source and its includes ([`crate::secret::template_may_render_secret`]); asked only
+/// about an error, since a render's documents are checked by their parsed kind.
+pub fn may_render_secret_at(chart: &Chart, values: &Values, path: &str) -> bool {
+    let mut units = Vec::new();
+    collect_units(chart, &values.root, values, chart.name().to_string(), "", true, &mut units);
+    match units.iter().find(|u| path.starts_with(&format!("{}/templates/", u.base))) {
+        Some(unit) => may_render_secret(unit, path),
+        None => true,
     }
 }
 
@@ -316,7 +328,7 @@ fn render_one(
         });
     }
     let text = String::from_utf8(out.bytes).map_err(|_| anyhow!("{name}: the render is not UTF-8"))?;
-    Ok(RenderedFile { secret: may_render_secret(unit, &name), path: name, text })
+    Ok(RenderedFile { path: name, text })
 }
 
 /// The templates being rendered right now, for a watchdog to name.
