@@ -115,6 +115,17 @@ fn fuzz(name: &str, seeds: &[&[u8]], target: impl Fn(&[u8])) {
     eprintln!("fuzz {name}: {runs} inputs, no panic");
 }
 
+/// The release and capabilities the rendering targets use.
+fn release() -> (crate::render::Release, crate::render::Capabilities) {
+    let release = crate::render::Release {
+        name: "r".into(),
+        namespace: "n".into(),
+        environment: "e".into(),
+        service: "rudder".into(),
+    };
+    (release, crate::render::Capabilities::new(None, &[]).unwrap())
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -190,13 +201,7 @@ fn fuzz_render_over_values() {
         b"frontend:\n  replicas: 2\n  image: {repository: r, tag: t}\nredis:\n  password: p\n  replicas: 3\n",
         b"global: {x: 1}\nfileserver: {enabled: false}\nredis: {createSecret: false}\n",
     ];
-    let release = crate::render::Release {
-        name: "r".into(),
-        namespace: "n".into(),
-        environment: "e".into(),
-        service: "rudder".into(),
-    };
-    let caps = crate::render::Capabilities::new(None, &[]).unwrap();
+    let (release, caps) = release();
     fuzz("render", seeds, |input| {
         let Ok(user) = crate::yaml::parse_mapping(&text(input), crate::yaml::Schema::Kube, "v.yaml") else {
             return;
@@ -257,13 +262,7 @@ fn fuzz_templates() {
         b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    {%- for k in [1, 2] %}\n    k{{ k }}: \"{{ k }}\"\n    {%- endfor %}\ndata:\n  {% include \"_p.tpl\" %}\n  {# c #}{% raw %}{{ x }}{% endraw %}\n",
         b"---\n{% if true -%}\nkind: Secret\n{%- endif %}\napiVersion: v1\nmetadata: {name: s}\nstringData: {a: {{ Values.replicas | int }}}\n",
     ];
-    let release = crate::render::Release {
-        name: "r".into(),
-        namespace: "n".into(),
-        environment: "e".into(),
-        service: "rudder".into(),
-    };
-    let caps = crate::render::Capabilities::new(None, &[]).unwrap();
+    let (release, caps) = release();
     let Ok(values) = crate::values::resolve(&chart, serde_yaml::Mapping::new()) else {
         panic!("the fixture's values")
     };

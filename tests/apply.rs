@@ -198,12 +198,9 @@ fn diff_takes_the_hook_flags() {
 #[test]
 fn two_resources_with_one_identity_are_a_warning_in_render_and_an_error_in_diff() {
     let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("c");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
     let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n";
-    std::fs::write(chart.join("templates/a.yaml"), cm).unwrap();
-    std::fs::write(chart.join("templates/b.yaml"), format!("{cm}data: {{x: y}}\n")).unwrap();
+    let other = format!("{cm}data: {{x: y}}\n");
+    crate::harness::new_chart(dir.path(), "c", &[("a.yaml", cm), ("b.yaml", &other)]);
     let out = crate::harness::run(dir.path(), &["render", "c", "-n", "ns"]);
     assert_eq!(out.code, 0, "helm template prints both too");
     assert_eq!(out.stdout.matches("name: same").count(), 2);

@@ -7,11 +7,7 @@ use std::process::{Command, Stdio};
 
 /// A chart `c` in `dir/chart` with one template, `templates/s.yaml`.
 fn chart_with(dir: &Path, template: &str) -> PathBuf {
-    let chart = dir.join("chart");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
-    std::fs::write(chart.join("templates/s.yaml"), template).unwrap();
-    chart
+    crate::harness::new_chart(dir, "chart", &[("s.yaml", template)])
 }
 
 /// Runs `rudder ARGS` in `dir` through `sh -c`, after the shell command `setup` (a

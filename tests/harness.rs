@@ -110,3 +110,16 @@ pub fn scratch_copy(name: &str) -> tempfile::TempDir {
     }
     dir
 }
+
+/// A new chart named `c` in `dir/<folder>` (Chart.yaml, an empty `templates/`) with the
+/// `templates` given (name under `templates/`, text); returns its directory.
+pub fn new_chart(dir: &Path, folder: &str, templates: &[(&str, &str)]) -> PathBuf {
+    let chart = dir.join(folder);
+    std::fs::create_dir_all(chart.join("templates")).expect("a chart directory");
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+        .expect("Chart.yaml");
+    for (name, text) in templates {
+        std::fs::write(chart.join("templates").join(name), text).expect("a template");
+    }
+    chart
+}

@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 const MARKER: &str = "SECRETMARKER";
 
 fn chart(dir: &Path, templates: &[(&str, &str)]) -> PathBuf {
-    let chart = dir.join("chart");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    let chart = crate::harness::new_chart(dir, "chart", templates);
     std::fs::write(
         chart.join("values.yaml"),
         format!(
@@ -18,9 +16,6 @@ fn chart(dir: &Path, templates: &[(&str, &str)]) -> PathBuf {
         ),
     )
     .unwrap();
-    for (name, text) in templates {
-        std::fs::write(chart.join("templates").join(name), text).unwrap();
-    }
     chart
 }
 

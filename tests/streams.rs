@@ -61,11 +61,8 @@ fn a_change_in_a_baseline_written_by_another_emitter_is_seen() {
 fn render_and_diff_read_markers_the_same_way() {
     // A template whose output carries content on its `---` lines and a `...` end.
     let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("chart");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
     let stream = "--- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n--- !!map\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n...\n%YAML 1.2\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n";
-    std::fs::write(chart.join("templates/cms.yaml"), stream).unwrap();
+    crate::harness::new_chart(dir.path(), "chart", &[("cms.yaml", stream)]);
     let rendered = ok(dir.path(), &["render", "chart"]);
     assert_eq!(rendered.matches("kind: ConfigMap").count(), 3, "{rendered}");
     std::fs::write(dir.path().join("base.yaml"), stream).unwrap();

@@ -169,9 +169,7 @@ fn a_schema_error_never_shows_the_value() {
 #[test]
 fn numbers_beyond_64_bits_pass_through_as_written_and_arithmetic_refuses_them() {
     let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("chart");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    let chart = crate::harness::new_chart(dir.path(), "chart", &[]);
     let digits = "123456789012345678901234567890123456789";
     std::fs::write(chart.join("values.yaml"), format!("big: {digits}\nhuge: 1e400\n")).unwrap();
     let template =
