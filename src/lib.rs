@@ -31,6 +31,7 @@ pub mod release;
 pub mod render;
 pub mod repo;
 pub mod secret;
+pub mod translate;
 pub mod values;
 pub mod yaml;
 

@@ -1,0 +1,81 @@
+use crate::translate::translate;
+
+fn tera(src: &str) -> String {
+    translate(src, "D").unwrap().tera
+}
+
+#[test]
+fn actions_print_through_go_printing_unless_a_string() {
+    assert_eq!(tera("a {{ .Values.x }} b"), "a {{ _root.Values.x | _p }} b");
+    assert_eq!(tera("{{ .Values.x | quote }}"), "{{ quote(_0=_root.Values.x) }}");
+    assert_eq!(
+        tera("{{ include \"x\" . | nindent 4 }}"),
+        "{{ nindent(_0=4, _1=include(_0=\"x\", _1=_root)) }}"
+    );
+}
+
+#[test]
+fn trimmed_whitespace_keeps_the_lines() {
+    let src = "a:\n  {{- if .x }}\n  b\n  {{- end }}\n";
+    let out = tera(src);
+    assert_eq!(out.lines().count(), src.lines().count(), "{out}");
+    assert_eq!(out, "a:{%\n if _root.x %}\n  b{%\n endif %}\n");
+}
+
+#[test]
+fn variables_get_names_of_their_own() {
+    let out = tera(
+        "{{ $x := 1 }}{{ if .a }}{{ $x := 2 }}{{ $x }}{{ end }}{{ $x }}{{ range .l }}{{ $x = . }}{{ end }}",
+    );
+    assert_eq!(
+        out,
+        "{% set_global v1_x = 1 %}{% if _root.a %}{% set_global v2_x = 2 %}{{ v2_x | _p }}{% endif %}{{ v1_x | _p }}\
+         {% for e3 in _values(_0=_root.l) %}{% set_global v1_x = e3 %}{% endfor %}"
+    );
+}
+
+#[test]
+fn with_range_and_else_chains() {
+    assert_eq!(
+        tera("{{ with .a }}{{ .b }}{{ else with .c }}{{ . }}{{ else }}n{{ end }}"),
+        "{% set_global w1 = _root.a %}{% if w1 %}{{ w1.b | _p }}{% else %}{% set_global w2 = _root.c %}{% if w2 %}{{ w2 | _p }}{% else %}n{% endif %}{% endif %}"
+    );
+    assert_eq!(
+        tera("{{ if .a }}1{{ else if .b }}2{{ else }}3{{ end }}"),
+        "{% if _root.a %}1{% elif _root.b %}2{% else %}3{% endif %}"
+    );
+    assert_eq!(
+        tera("{{ range $k, $v := .m }}{{ $k }}={{ $v }}{{ else }}none{{ end }}"),
+        "{% for k2, e1 in _pairs(_0=_root.m) %}{{ k2 | _p }}={{ e1 | _p }}{% else %}none{% endfor %}"
+    );
+}
+
+#[test]
+fn defines_become_components_taking_the_dot() {
+    let t = translate("{{- define \"a.b\" -}}{{ .Values.x }}{{ $.Chart.Name }}{{- end }}", "F3_").unwrap();
+    assert_eq!(
+        t.tera,
+        "{% component F3_0(_dot) %}{{ _dot.Values.x | _p }}{{ _dot.Chart.Name | _p }}{% endcomponent F3_0 %}"
+    );
+    assert_eq!(t.defines[0].name, "a.b");
+}
+
+#[test]
+fn functions_operators_and_literals() {
+    assert_eq!(
+        tera("{{ and .a (or .b \"x\") (not .c) }}"),
+        "{{ (_root.a and (_root.b or \"x\") and (not _root.c)) | _p }}"
+    );
+    assert_eq!(tera("{{ dict \"a\" 1 \"b\" (list 1 2.5) }}"), "{{ {\"a\": 1, \"b\": [1, 2.5]} | _p }}");
+    assert_eq!(tera("{{ .Files.Get \"f\" }}"), "{{ _method(_0=_root.Files, _1=\"Get\", _2=\"f\") }}");
+    assert_eq!(tera("{{ (index .a 0).name }}"), "{{ _field(_0=index(_0=_root.a, _1=0), _1=\"name\") | _p }}");
+    assert_eq!(tera("{{ .Values.true }}"), "{{ _root.Values[\"true\"] | _p }}");
+    assert_eq!(tera("x{%y{#z"), "{{ \"x{%y{#z\" }}");
+}
+
+#[test]
+fn errors_point_at_the_go_source() {
+    let e = translate("{{ .a }}\n{{ nope 1 }}", "D").unwrap_err();
+    assert_eq!((e.pos, e.message.as_str()), (12, "function \"nope\" not defined"));
+    assert_eq!(crate::translate::line_col("{{ .a }}\n{{ nope 1 }}", e.pos), (2, 4));
+}

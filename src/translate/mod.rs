@@ -1,0 +1,35 @@
+//! The translator: Go templates (Helm's dialect) in, Tera out. A Go template is lexed and
+//! parsed as Go's `text/template/parse` does ([`lex`], [`parse`], [`ast`]), then written as
+//! Tera that keeps Go's meaning ([`codegen`]) with the help of the functions the render
+//! stage provides for Go templates. The Tera text keeps the Go source's lines, and a
+//! [`SourceMap`] leads every Tera position back to the Go template's line and column.
+
+pub mod ast;
+pub mod codegen;
+pub mod funcs;
+pub mod lex;
+pub mod parse;
+
+pub use codegen::{DOT, Defined, ROOT, SourceMap, Translation};
+
+/// A Go template that cannot be parsed or translated: what, at a byte offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub pos: usize,
+    pub message: String,
+}
+
+/// Translates Go template `src`; its defines become Tera components named `{prefix}{n}`.
+pub fn translate(src: &str, prefix: &str) -> Result<Translation, Error> {
+    let tree = parse::parse(src).map_err(|e| Error { pos: e.pos, message: e.message })?;
+    codegen::generate(src, &tree.root, prefix).map_err(|e| Error { pos: e.pos, message: e.message })
+}
+
+/// Line and column (both from 1, the column in characters) of byte offset `pos` of `src`.
+pub fn line_col(src: &str, pos: usize) -> (usize, usize) {
+    let pos = src.floor_char_boundary(pos.min(src.len()));
+    let before = &src[..pos];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
