@@ -18,14 +18,26 @@ fn htpasswd(kwargs: Kwargs, state: &State) -> TeraResult<String> {
         return Err(Error::message("htpasswd: the user name cannot contain ':'"));
     }
     let release = |field: &str| super::convert::context_text(state, "Release", field);
+    htpasswd_line(user, password, &release("Name")?, &release("Namespace")?).map_err(Error::message)
+}
+
+/// `user:$2a$10$…` with a salt derived from the inputs and the release.
+pub(super) fn htpasswd_line(
+    user: &str,
+    password: &str,
+    release: &str,
+    namespace: &str,
+) -> Result<String, String> {
+    if user.contains(':') {
+        return Err("htpasswd: the user name cannot contain ':'".into());
+    }
     let mut digest = sha2::Sha256::new();
-    for part in [user, password, &release("Name")?, &release("Namespace")?] {
+    for part in [user, password, release, namespace] {
         digest.update((part.len() as u64).to_be_bytes());
         digest.update(part.as_bytes());
     }
     let salt: [u8; 16] = digest.finalize()[..16].try_into().expect("16 bytes of a 32-byte digest");
-    let hash =
-        bcrypt::hash_with_salt(password, 10, salt).map_err(|e| Error::message(format!("htpasswd: {e}")))?;
+    let hash = bcrypt::hash_with_salt(password, 10, salt).map_err(|e| format!("htpasswd: {e}"))?;
     Ok(format!("{user}:{}", hash.format_for_version(bcrypt::Version::TwoA)))
 }
 

@@ -11,6 +11,7 @@ mod convert;
 mod credentials;
 mod errors;
 mod filters;
+mod go;
 mod helpers;
 mod hints;
 mod includes;

@@ -10,11 +10,11 @@ use sha2::Digest as _;
 use std::cell::Cell;
 use tera::{Error, Kwargs, State, Tera, TeraResult};
 
-const ALPHA: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-const ALPHA_NUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const NUMERIC: &[u8] = b"0123456789";
+pub(super) const ALPHA: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+pub(super) const ALPHA_NUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+pub(super) const NUMERIC: &[u8] = b"0123456789";
 /// Printable ASCII, space to `~`, as Sprig's `randAscii` draws.
-const PRINTABLE: &[u8] =
+pub(super) const PRINTABLE: &[u8] =
     b" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
 
 pub fn register(tera: &mut Tera) {
@@ -45,32 +45,39 @@ pub fn begin_template() {
 
 /// The bytes of the next call site of the template being rendered.
 fn stream(function: &str, state: &State) -> TeraResult<Stream> {
+    let field = |object: &str, name: &str| super::convert::context_text(state, object, name);
+    Ok(stream_for(
+        function,
+        [&field("Release", "Name")?, &field("Release", "Namespace")?, &field("Template", "Name")?],
+    ))
+}
+
+/// The bytes of the next call site of the template being rendered, for the release (name,
+/// namespace) and the template named in `parts`.
+pub(super) fn stream_for(function: &str, parts: [&str; 3]) -> Stream {
     let ordinal = CALLS.with(|calls| {
         let n = calls.get();
         calls.set(n + 1);
         n
     });
-    let field = |object: &str, name: &str| super::convert::context_text(state, object, name);
     let mut seed = sha2::Sha256::new();
     let ordinal = ordinal.to_string();
-    let parts =
-        [field("Release", "Name")?, field("Release", "Namespace")?, field("Template", "Name")?, ordinal];
-    for part in parts.iter().map(String::as_str).chain([function]) {
+    for part in parts.into_iter().chain([ordinal.as_str(), function]) {
         seed.update((part.len() as u64).to_be_bytes());
         seed.update(part.as_bytes());
     }
-    Ok(Stream { seed: seed.finalize().into(), block: 0, buffer: Vec::new() })
+    Stream { seed: seed.finalize().into(), block: 0, buffer: Vec::new() }
 }
 
 /// SHA-256 in counter mode over a seed: an endless, reproducible byte stream.
-struct Stream {
+pub(super) struct Stream {
     seed: [u8; 32],
     block: u64,
     buffer: Vec<u8>,
 }
 
 impl Stream {
-    fn next_byte(&mut self) -> u8 {
+    pub(super) fn next_byte(&mut self) -> u8 {
         if self.buffer.is_empty() {
             let mut digest = sha2::Sha256::new();
             digest.update(self.seed);
@@ -82,7 +89,7 @@ impl Stream {
     }
 
     /// A uniform pick from `alphabet` (rejection sampling, so no letter is likelier).
-    fn pick(&mut self, alphabet: &[u8]) -> char {
+    pub(super) fn pick(&mut self, alphabet: &[u8]) -> char {
         let bound = 256 - 256 % alphabet.len();
         loop {
             let byte = usize::from(self.next_byte());
@@ -107,12 +114,16 @@ fn random_text(function: &str, alphabet: &[u8], kwargs: &Kwargs, state: &State) 
 
 /// A version-4 UUID (RFC 9562 layout) from the call site's stream.
 fn uuidv4(state: &State) -> TeraResult<String> {
-    let mut stream = stream("uuidv4", state)?;
+    Ok(uuid_from(&mut stream("uuidv4", state)?))
+}
+
+/// A version-4 UUID from `stream`.
+pub(super) fn uuid_from(stream: &mut Stream) -> String {
     let mut bytes: [u8; 16] = std::array::from_fn(|_| stream.next_byte());
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
 #[cfg(test)]

@@ -61,23 +61,38 @@ fn words(s: &str) -> Vec<String> {
 
 /// `"FirstName" | snakecase` is `first_name`.
 fn snakecase(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
-    Ok(words(&text(value)).iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("_"))
+    Ok(snake(&text(value)))
+}
+
+/// `FirstName` → `first_name`.
+pub(super) fn snake(s: &str) -> String {
+    words(s).iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("_")
 }
 
 /// `"first_name" | camelcase` is `FirstName` (Sprig's `camelcase`).
 fn camelcase(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
-    Ok(words(&text(value))
+    Ok(camel(&text(value)))
+}
+
+/// `first_name` → `FirstName`.
+pub(super) fn camel(s: &str) -> String {
+    words(s)
         .iter()
         .map(|w| {
             let mut chars = w.chars();
             chars.next().map(|f| f.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
         })
-        .collect())
+        .collect()
 }
 
 /// `"FirstName" | kebabcase` is `first-name`.
 fn kebabcase(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
-    Ok(words(&text(value)).iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("-"))
+    Ok(kebab(&text(value)))
+}
+
+/// `FirstName` → `first-name`.
+pub(super) fn kebab(s: &str) -> String {
+    words(s).iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("-")
 }
 
 /// `s | substr(start=1, end=3)`: Helm's `substr 1 3 s`, by bytes as in Go (a start below 0
@@ -97,8 +112,12 @@ fn substr(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 /// lines broken at the last space within `width` bytes, a space that starts a line
 /// dropped, a word longer than `width` kept whole.
 fn wrap(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    let s = text(value);
-    let width = kwargs.must_get::<i64>("width")?.max(1) as usize;
+    wrap_text(&text(value), kwargs.must_get::<i64>("width")?).map_err(Error::message)
+}
+
+/// Sprig's `wrap width s`.
+pub(super) fn wrap_text(s: &str, width: i64) -> Result<String, String> {
+    let width = width.max(1) as usize;
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len() + bytes.len() / width + 1);
     let mut offset = 0;
@@ -122,7 +141,7 @@ fn wrap(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         offset = space + 1;
     }
     out.extend_from_slice(&bytes[offset..]);
-    String::from_utf8(out).map_err(|_| Error::message("`wrap` split a character"))
+    String::from_utf8(out).map_err(|_| "`wrap` split a character".to_string())
 }
 
 /// `s | sha1sum`: lower-case hex SHA-1.

@@ -86,7 +86,14 @@ fn semver_compare(kwargs: Kwargs, _: &State) -> TeraResult<bool> {
     Ok(crate::chart::satisfies(&parsed, &lenient_version(version)?))
 }
 
-fn lenient_version(text: &str) -> TeraResult<semver::Version> {
+/// Whether `version` meets `constraint`, as Helm's `semverCompare` decides.
+pub(super) fn semver_matches(constraint: &str, version: &str) -> Result<bool, String> {
+    let parsed = crate::chart::parse_constraint(constraint).map_err(|e| format!("{e:#}"))?;
+    let version = lenient_version(version).map_err(|e| e.to_string())?;
+    Ok(crate::chart::satisfies(&parsed, &version))
+}
+
+pub(super) fn lenient_version(text: &str) -> TeraResult<semver::Version> {
     let text = text.trim().trim_start_matches('v');
     let (core, rest) = match text.find(['-', '+']) {
         Some(at) => text.split_at(at),

@@ -83,6 +83,7 @@ pub fn generate(src: &str, root: &List, prefix: &str) -> Result<Translation> {
         prefix: prefix.into(),
         defines: Vec::new(),
         list_depth: 0,
+        loop_vars: Vec::new(),
     };
     g.list(root)?;
     let mut anchors = g.anchors;
@@ -107,6 +108,8 @@ struct Gen {
     defines: Vec<Defined>,
     /// How deep list literals nest where the one being written goes (Tera allows 2).
     list_depth: usize,
+    /// Names bound by the Tera `for` loops around the code being written.
+    loop_vars: Vec<String>,
 }
 
 impl Gen {
@@ -229,6 +232,9 @@ impl Gen {
     }
 
     fn action(&mut self, span: Span, pipe: &Pipe) -> Result<()> {
+        if let Some(target) = self.mutation_target(pipe)? {
+            return self.mutation(span, pipe, target);
+        }
         if pipe.decl.is_empty() {
             self.open("{{", span.start);
             let string = self.pipe_value(pipe)?;
@@ -243,6 +249,58 @@ impl Gen {
         self.push(&format!("set_global {name} = "));
         self.pipe_value(pipe)?;
         self.close("%}", span.end);
+        Ok(())
+    }
+
+    /// For `{{ $_ := set $d "k" v }}` and kin (a pipeline of one call of a function that
+    /// changes its first argument, a map reached from a variable or the dot): the Tera
+    /// variable holding that map and the path from it.
+    fn mutation_target(&self, pipe: &Pipe) -> Result<Option<(String, Vec<String>)>> {
+        let [cmd] = pipe.cmds.as_slice() else { return Ok(None) };
+        let Some(Arg::Identifier(_, name)) = cmd.args.first() else { return Ok(None) };
+        if !MUTATORS.contains(&name.as_str()) {
+            return Ok(None);
+        }
+        Ok(match cmd.args.get(1) {
+            Some(Arg::Dot(_)) => Some((self.dot.clone(), Vec::new())),
+            Some(Arg::Field(_, idents)) => Some((self.dot.clone(), idents.clone())),
+            Some(Arg::Variable(pos, var, idents)) => Some((self.resolve(var, *pos)?, idents.clone())),
+            _ => None,
+        })
+    }
+
+    /// `{% set_global t = set(…) %}{% set_global base = _put(…, t) %}`: the call, then the
+    /// changed map stored back into the variable it was reached from.
+    fn mutation(&mut self, span: Span, pipe: &Pipe, (base, path): (String, Vec<String>)) -> Result<()> {
+        self.open("{%", span.start);
+        let result = match pipe.decl.is_empty() {
+            true => self.fresh("m", ""),
+            false => self.declare(pipe)?,
+        };
+        let keyword =
+            |name: &str, loops: &[String]| if loops.iter().any(|l| l == name) { "set" } else { "set_global" };
+        self.push(&format!("{} {result} = ", keyword(&result, &self.loop_vars)));
+        self.pipe_value(pipe)?;
+        self.push(&format!(" %}}{{% {} {base} = ", keyword(&base, &self.loop_vars)));
+        if path.is_empty() {
+            self.push(&result);
+        } else {
+            self.push(&format!("_put(_0={base}, _1=["));
+            for (i, step) in path.iter().enumerate() {
+                if i > 0 {
+                    self.push(", ");
+                }
+                self.string(step);
+            }
+            self.push(&format!("], _2={result})"));
+        }
+        if pipe.decl.is_empty() {
+            // A bare `{{ merge $a $b }}` prints the map too.
+            self.push(&format!(" %}}{{{{ {result} | _p"));
+            self.close("}}", span.end);
+        } else {
+            self.close("%}", span.end);
+        }
         Ok(())
     }
 
@@ -419,9 +477,12 @@ impl Gen {
             self.push(&format!(" %}}{{% {set}"));
         }
         self.close("%}", branch.open.end);
+        let bound = self.loop_vars.len();
+        self.loop_vars.extend(key.iter().cloned().chain([element.clone()]));
         let outer = std::mem::replace(&mut self.dot, element);
         self.list(&branch.list)?;
         self.dot = outer;
+        self.loop_vars.truncate(bound);
         if let Some(Else::List { span, list }) = &branch.otherwise {
             self.tag("else", *span);
             self.list(list)?;
@@ -554,7 +615,8 @@ impl Gen {
             self.push(")");
             return Ok(());
         }
-        self.push("{");
+        // `{ … }` with spaces: `}}` would end a Tera tag.
+        self.push("{ ");
         for (i, pair) in args.chunks(2).enumerate() {
             if i > 0 {
                 self.push(", ");
@@ -565,7 +627,7 @@ impl Gen {
             self.arg(&pair[1])?;
             self.list_depth = depth;
         }
-        self.push("}");
+        self.push(" }");
         Ok(())
     }
 
@@ -667,6 +729,11 @@ impl Gen {
             Arg::Bool(_, b) => self.push(if *b { "true" } else { "false" }),
             Arg::Number(_, n) => self.push(&number(*n)),
             Arg::String(_, s) => self.string(s),
+            Arg::Field(_, idents) | Arg::Variable(_, _, idents) | Arg::Chain(_, _, idents)
+                if idents.last().is_some_and(|last| NILADIC_METHODS.contains(&last.as_str())) =>
+            {
+                self.method(arg, &[], &[])?;
+            }
             Arg::Field(pos, idents) => {
                 self.anchor(*pos);
                 let dot = self.dot.clone();
@@ -763,6 +830,14 @@ fn describe(arg: &Arg) -> &'static str {
         _ => "a value",
     }
 }
+
+/// Methods of Helm's objects that take no argument (`(.Files.Glob "x").AsConfig`): a
+/// field of that name is a call.
+const NILADIC_METHODS: &[&str] = &["AsConfig", "AsSecrets"];
+
+/// Sprig functions that change the map they are given (Go maps are shared): the
+/// translation stores the changed map back where it came from.
+const MUTATORS: &[&str] = &["set", "unset", "merge", "mergeOverwrite", "mustMerge", "mustMergeOverwrite"];
 
 /// Whether Tera reads `name` as an attribute after a dot.
 fn is_tera_ident(name: &str) -> bool {

@@ -66,7 +66,7 @@ fn functions_operators_and_literals() {
         tera("{{ and .a (or .b \"x\") (not .c) }}"),
         "{{ (_root.a and (_root.b or \"x\") and (not _root.c)) | _p }}"
     );
-    assert_eq!(tera("{{ dict \"a\" 1 \"b\" (list 1 2.5) }}"), "{{ {\"a\": 1, \"b\": [1, 2.5]} | _p }}");
+    assert_eq!(tera("{{ dict \"a\" 1 \"b\" (list 1 2.5) }}"), "{{ { \"a\": 1, \"b\": [1, 2.5] } | _p }}");
     assert_eq!(tera("{{ .Files.Get \"f\" }}"), "{{ _method(_0=_root.Files, _1=\"Get\", _2=\"f\") }}");
     assert_eq!(tera("{{ (index .a 0).name }}"), "{{ _field(_0=index(_0=_root.a, _1=0), _1=\"name\") | _p }}");
     assert_eq!(tera("{{ .Values.true }}"), "{{ _root.Values[\"true\"] | _p }}");

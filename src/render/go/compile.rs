@@ -1,0 +1,131 @@
+//! One Tera instance for all the Go-template charts of a render: every template file
+//! translated (in parallel), Helm's global namespace of defines decided as Helm's parse
+//! order decides it, everything compiled once; then each file rendered with its root.
+
+use super::engine::{Shared, begin_file, located};
+use crate::translate::{self, Translation};
+use std::sync::Arc;
+use tera::{Context, Tera, Value};
+
+/// A compiled set of Go templates.
+pub struct Engine {
+    pub tera: Arc<Tera>,
+    pub shared: Arc<Shared>,
+}
+
+/// Translates and compiles `sources` (Helm path, Go text); every file that fails is
+/// reported, each as `path:line:col: message`.
+pub fn compile(sources: &[(String, &str)]) -> Result<Engine, Vec<String>> {
+    let translated: Vec<Result<Translation, String>> = crate::parallel::map(sources, |(path, text)| {
+        let prefix = format!("D{}_", component_prefix(path));
+        translate::translate(text, &prefix).map_err(|e| {
+            let (line, col) = translate::line_col(text, e.pos);
+            format!("{path}:{line}:{col}: {}", e.message)
+        })
+    });
+    let mut errors = Vec::new();
+    let mut ok = Vec::new();
+    for ((path, text), result) in sources.iter().zip(translated) {
+        match result {
+            Ok(t) => ok.push((path.clone(), *text, t)),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut shared = Shared { defines: winners(&ok), ..Shared::default() };
+    for (path, text, t) in &ok {
+        shared.sources.insert(path.clone(), (t.map.clone(), Arc::from(*text)));
+    }
+    let shared = Arc::new(shared);
+    let mut tera = Tera::new();
+    tera.autoescape_on(Vec::<&str>::new());
+    super::register(&mut tera, &shared);
+    let templates = ok.iter().map(|(path, _, t)| (path.as_str(), t.tera.as_str()));
+    if let Err(e) = tera.add_raw_templates(templates) {
+        return Err(vec![compile_error(&shared, &e)]);
+    }
+    let tera = Arc::new(tera);
+    let _ = shared.tera.set(Arc::downgrade(&tera));
+    Ok(Engine { tera, shared })
+}
+
+/// A component name part unique to a path: its bytes as hex would be long, so a hash.
+fn component_prefix(path: &str) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(path.as_bytes());
+    digest[..6].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Define name → component, as Helm's parse order decides: files with more `/` first,
+/// then by path, descending; a later non-empty define replaces an earlier one.
+fn winners(files: &[(String, &str, Translation)]) -> std::collections::HashMap<String, String> {
+    let mut order: Vec<&(String, &str, Translation)> = files.iter().collect();
+    order.sort_by(|a, b| {
+        let depth = |p: &str| p.matches('/').count();
+        depth(&b.0).cmp(&depth(&a.0)).then_with(|| b.0.cmp(&a.0))
+    });
+    let mut winners = std::collections::HashMap::new();
+    for (_, _, translation) in order {
+        for define in &translation.defines {
+            if !define.empty || !winners.contains_key(&define.name) {
+                winners.insert(define.name.clone(), define.component.clone());
+            }
+        }
+    }
+    winners
+}
+
+/// A Tera compile error of translated text, at the Go position it came from.
+fn compile_error(shared: &Shared, error: &tera::Error) -> String {
+    let text = error.to_string();
+    let location = text.lines().find_map(|l| l.trim_start().strip_prefix("--> ")).unwrap_or("");
+    let mut parts = location.rsplitn(3, ':');
+    let col: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(1);
+    let line: usize = parts.next().and_then(|l| l.parse().ok()).unwrap_or(1);
+    let file = parts.next().unwrap_or("");
+    let message = text.lines().next().unwrap_or("").trim_start_matches("error: ");
+    match shared.sources.get(file) {
+        Some((map, source)) => {
+            let at = map.go_offset(line, col.saturating_sub(1)).unwrap_or(0);
+            let (line, col) = translate::line_col(source, at);
+            format!("{file}:{line}:{col}: rudder cannot translate this for Tera ({message})")
+        }
+        None => format!("rudder cannot compile its translation of the Go templates: {message}"),
+    }
+}
+
+/// Renders Go template `name` with `root` as its dot; Helm's `<no value>` deleted.
+pub fn render(
+    engine: &Engine,
+    name: &str,
+    root: Value,
+    out: &mut impl std::io::Write,
+) -> Result<(), RenderError> {
+    begin_file();
+    let mut context = Context::new();
+    context.insert_value(translate::ROOT, root);
+    let mut buffer = Vec::new();
+    match engine.tera.render_to(name, &context, &mut buffer) {
+        Ok(()) => {
+            let text = String::from_utf8_lossy(&buffer);
+            let cleaned =
+                if text.contains("<no value>") { text.replace("<no value>", "") } else { text.into_owned() };
+            out.write_all(cleaned.as_bytes()).map_err(|e| RenderError::Output(e.to_string()))
+        }
+        Err(e) => match e.kind() {
+            tera::ErrorKind::Io(_) => Err(RenderError::Output(e.to_string())),
+            _ => Err(RenderError::Template(super::engine::clean(&located(&engine.shared, &e, None)))),
+        },
+    }
+}
+
+/// Why a Go template did not render.
+#[derive(Debug)]
+pub enum RenderError {
+    /// The template failed: `file:line:col: message`.
+    Template(String),
+    /// The output could not be written (a budget ran out).
+    Output(String),
+}

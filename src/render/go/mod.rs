@@ -1,0 +1,60 @@
+//! The render stage's side of Go templates: the functions the translation calls, with
+//! Go's and Helm's meaning ([`value`], [`fmt`], [`compare`], [`strings`], [`collections`],
+//! [`math`], [`encoding`], [`goyaml`], [`misc`]), and the runtime around them ([`engine`]:
+//! `include`, `tpl`, ranges, methods, errors at Go positions).
+
+mod args;
+mod collections;
+mod compare;
+pub mod compile;
+mod encoding;
+pub mod engine;
+mod fmt;
+mod goyaml;
+mod math;
+pub mod misc;
+pub mod root;
+mod strings;
+pub mod value;
+
+use std::sync::Arc;
+use tera::{Kwargs, State, Tera, TeraResult, Value};
+
+/// Registers every function a translated Go template may call.
+pub fn register(tera: &mut Tera, shared: &Arc<engine::Shared>) {
+    strings::register_all(tera);
+    collections::register_all(tera);
+    math::register_all(tera);
+    encoding::register_all(tera);
+    misc::register_all(tera);
+    engine::register_all(tera, shared);
+    register_comparisons(tera);
+}
+
+fn register_comparisons(tera: &mut Tera) {
+    use args::Args;
+    let err = |name: &str, e: String| tera::Error::message(format!("error calling {name}: {e}"));
+    tera.register_function("eq", move |k: Kwargs, _: &State| -> TeraResult<Value> {
+        compare::eq(&Args::new(&k).all()).map(Value::from).map_err(|e| err("eq", e))
+    });
+    tera.register_function("ne", move |k: Kwargs, _: &State| -> TeraResult<Value> {
+        compare::ne(&Args::new(&k).all()).map(Value::from).map_err(|e| err("ne", e))
+    });
+    type Order = fn(&Value, &Value) -> Result<bool, String>;
+    let orders: [(&'static str, Order); 4] = [
+        ("lt", |a, b| compare::lt(a, b)),
+        ("le", |a, b| compare::le(a, b)),
+        ("gt", |a, b| compare::lt(b, a)),
+        ("ge", |a, b| compare::le(b, a)),
+    ];
+    for (name, order) in orders {
+        tera.register_function(name, move |k: Kwargs, _: &State| -> TeraResult<Value> {
+            let a = Args::new(&k);
+            args::check_arity(name, a.len(), 2, Some(2))?;
+            order(a.get(0), a.get(1)).map(Value::from).map_err(|e| err(name, e))
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests;
