@@ -298,6 +298,16 @@ fn a_go_template_says_it_is_one_and_points_at_the_porting_guide() {
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
     )
     .unwrap();
+    // Go and Tera templates in one chart: the chart must say which it is.
+    let err = fails(dir.path(), &["render", "chart"]);
+    assert!(
+        err.contains("cannot tell whether the chart's templates are Go templates (templates/helm.yaml) or Tera (templates/configmap.yaml); say which with `annotations: {rudder.dev/templates: go}` (or `tera`) in Chart.yaml"),
+        "{err}"
+    );
+    // A chart that says it is Tera gets Tera's error, with a hint for the Go template.
+    let meta = std::fs::read_to_string(chart.join("Chart.yaml")).unwrap();
+    std::fs::write(chart.join("Chart.yaml"), format!("{meta}annotations:\n  rudder.dev/templates: tera\n"))
+        .unwrap();
     let err = fails(dir.path(), &["render", "chart"]);
     assert!(err.starts_with("error: plain/templates/helm.yaml:4:12: "), "{err}");
     assert!(

@@ -275,11 +275,34 @@ pub fn parse_constraint(text: &str) -> Result<Vec<semver::VersionReq>> {
     text.split("||")
         .map(|alternative| {
             let comparators: Vec<&str> = alternative.split([',', ' ']).filter(|s| !s.is_empty()).collect();
-            let joined = join_operators(&comparators).join(", ");
+            let normalized: Vec<String> =
+                join_operators(&comparators).iter().map(|c| normalize_comparator(c)).collect();
+            let joined = normalized.join(", ");
             semver::VersionReq::parse(&joined)
                 .with_context(|| format!("invalid constraint {:?}", alternative.trim()))
         })
         .collect()
+}
+
+/// A comparator as the `semver` crate reads it, written as Masterminds reads it: a leading
+/// `v` dropped, `x`/`X` wildcards as `*`, and a partial version with a pre-release
+/// (`>= 1.33-0`) filled out to three numbers (`>=1.33.0-0`).
+fn normalize_comparator(comparator: &str) -> String {
+    let split = comparator.find(|c: char| !"<>=~^!".contains(c)).unwrap_or(comparator.len());
+    let (op, version) = comparator.split_at(split);
+    let version = version.strip_prefix(['v', 'V']).unwrap_or(version);
+    let (core, extra) = match version.find(['-', '+']) {
+        Some(at) => version.split_at(at),
+        None => (version, ""),
+    };
+    let mut parts: Vec<String> =
+        core.split('.').map(|p| if p == "x" || p == "X" { "*".to_string() } else { p.to_string() }).collect();
+    if !extra.is_empty() && parts.iter().all(|p| p != "*") {
+        while parts.len() < 3 {
+            parts.push("0".to_string());
+        }
+    }
+    format!("{op}{}{extra}", parts.join("."))
 }
 
 /// `>= 1.2` written with a space becomes `>=1.2`.
@@ -410,5 +433,9 @@ mod tests {
         assert!(satisfies(&c, &v("3.2.0")));
         assert!(!satisfies(&c, &v("2.1.0")));
         assert!(parse_constraint("~0.1.0").is_ok());
+        let c = parse_constraint(">= 1.33-0").unwrap();
+        assert!(satisfies(&c, &semver::Version::parse("1.35.0").unwrap()));
+        assert!(!satisfies(&c, &semver::Version::parse("1.32.9").unwrap()));
+        assert!(parse_constraint("1.2.x").is_ok() && parse_constraint(">=v1.2").is_ok());
     }
 }

@@ -3,6 +3,7 @@
 //! after this stage touches the chart's directory again.
 
 mod archive;
+mod dialect;
 mod ignore;
 mod load;
 mod metadata;
@@ -10,6 +11,7 @@ mod metadata;
 pub use archive::{
     ArchiveFiles, Budget as ArchiveBudget, MAX_ENTRIES, entry_problem, is_gzip, read as read_archive,
 };
+pub use dialect::{ANNOTATION as DIALECT_ANNOTATION, Dialect};
 pub use ignore::Ignore;
 pub use load::SourceFile;
 pub use metadata::{

@@ -122,6 +122,32 @@ pub(super) fn located<'s>(
     anyhow!("{location}: {message}\n{excerpt}{hint}")
 }
 
+/// A Go template's error (`file:line:col: message`, as the Go dialect reports it) with
+/// the Go source line and a caret under the column; value text hidden where the template
+/// may render a Secret.
+pub(super) fn go_located(
+    message: &str,
+    go: &super::go::charts::GoCharts,
+    secret: Option<bool>,
+) -> anyhow::Error {
+    let mut parts = message.splitn(4, ':');
+    let (file, line, col) = (parts.next(), parts.next(), parts.next());
+    let rest = parts.next().map(str::trim_start);
+    let (Some(file), Some(line), Some(col), Some(rest)) =
+        (file, line.and_then(|l| l.parse::<usize>().ok()), col.and_then(|c| c.parse::<usize>().ok()), rest)
+    else {
+        return anyhow!("{}", crate::secret::shown(message, secret.unwrap_or(false), None));
+    };
+    let source_line = go.source(file).and_then(|text| text.lines().nth(line.saturating_sub(1)));
+    let shown = crate::secret::shown(rest, secret.unwrap_or(false), source_line);
+    let Some(source_line) = source_line else {
+        return anyhow!("{file}:{line}:{col}: {shown}");
+    };
+    let gutter = " ".repeat(line.to_string().len());
+    let caret = format!("{}^", " ".repeat(col.saturating_sub(1)));
+    anyhow!("{file}:{line}:{col}: {shown}\n{gutter} |\n{line} | {source_line}\n{gutter} | {caret}")
+}
+
 /// True if template `name` of `unit` may render a Secret: its own source, or that of a
 /// partial it includes (transitively), says so.
 pub(super) fn may_render_secret(unit: &Unit, name: &str) -> bool {

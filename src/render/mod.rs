@@ -73,12 +73,16 @@ pub fn render(
         bail!("{}: library charts are not installable (type: library)", chart.dir.display());
     }
     check_kube_version(chart, caps)?;
+    let go = go::charts::GoCharts::prepare(chart, values, release, caps)?;
     let mut units = Vec::new();
     collect_units(chart, &values.root, values, chart.name().to_string(), "", true, &mut units);
     let root = chart.name();
     let selected =
         |unit: &Unit, path: &str| selection.is_none_or(|accepts| accepts(&under_root(root, unit, path)));
     units.retain(|unit| unit.chart.templates.iter().any(|t| t.is_rendered() && selected(unit, &t.path)));
+    let (go_units, units): (Vec<Unit>, Vec<Unit>) = units
+        .into_iter()
+        .partition(|unit| unit.chart.dialect().is_ok_and(|d| d == crate::chart::Dialect::Go));
     let plans = plan_engines(&units, &selected, selection.is_some());
     let weight = |plan: &Plan| plan.templates.len();
     let compiled: Vec<Result<(Tera, Context)>> = crate::parallel::map_weighted(&plans, weight, |plan| {
@@ -92,19 +96,58 @@ pub fn render(
         }
     });
     let compiled = all_or_every_error(compiled)?;
-    let jobs: Vec<(usize, &str)> = plans
+    let mut jobs: Vec<Job> = plans
         .iter()
         .enumerate()
-        .flat_map(|(index, plan)| plan.templates.iter().map(move |path| (index, path.as_str())))
+        .flat_map(|(index, plan)| plan.templates.iter().map(move |path| Job::Tera(index, path.as_str())))
         .collect();
+    for (index, unit) in go_units.iter().enumerate() {
+        let rendered = unit.chart.templates.iter().filter(|t| t.is_rendered() && selected(unit, &t.path));
+        jobs.extend(rendered.map(|t| Job::Go(index, t.path.as_str())));
+    }
     let total = AtomicUsize::new(crate::limits::RENDER_OUTPUT.get_usize());
-    let results: Vec<Result<RenderedFile>> = crate::parallel::map(&jobs, |&(index, path)| {
-        render_one(&compiled[index], &units[plans[index].unit], path, &total)
+    let results: Vec<Result<RenderedFile>> = crate::parallel::map(&jobs, |job| match *job {
+        Job::Tera(index, path) => render_one(&compiled[index], &units[plans[index].unit], path, &total),
+        Job::Go(index, path) => {
+            render_go(go.as_ref().expect("Go charts were compiled"), &go_units[index], path, &total)
+        }
     });
     crate::parallel::drop_aside(compiled, jobs.len());
     let mut files: Vec<RenderedFile> = results.into_iter().collect::<Result<_>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// One template to render: of Tera instance `.0`, or of Go chart `.0`.
+enum Job<'p> {
+    Tera(usize, &'p str),
+    Go(usize, &'p str),
+}
+
+/// Renders Go template `path` (under `templates/`) of `unit`'s chart.
+fn render_go(
+    go: &go::charts::GoCharts,
+    unit: &Unit,
+    path: &str,
+    total: &AtomicUsize,
+) -> Result<RenderedFile> {
+    let name = format!("{}/templates/{path}", unit.base);
+    let mut out =
+        Budgeted { bytes: Vec::new(), left: crate::limits::TEMPLATE_OUTPUT.get_usize(), total, over: None };
+    in_flight(&name, true);
+    let rendered = go.render(&unit.base, &name, &mut out);
+    in_flight(&name, false);
+    if let Err(e) = rendered {
+        return Err(match (out.over, e) {
+            (Some(limit), _) => anyhow!("{name}: the render produces more than {limit}; refusing it"),
+            (None, go::compile::RenderError::Output(message)) => anyhow!("{name}: {message}"),
+            (None, go::compile::RenderError::Template(message)) => {
+                errors::go_located(&message, go, Some(may_render_secret(unit, &name)))
+            }
+        });
+    }
+    let text = String::from_utf8(out.bytes).map_err(|_| anyhow!("{name}: the render is not UTF-8"))?;
+    Ok(RenderedFile { path: name, text })
 }
 
 /// One Tera instance to build: for chart `unit`, with all its templates (`only` is

@@ -66,8 +66,9 @@ pub const ROOT: &str = "_root";
 pub const DOT: &str = "_dot";
 
 /// Translates the parsed template `root` of source `src`; its defines become components
-/// named `{prefix}{n}`.
-pub fn generate(src: &str, root: &List, prefix: &str) -> Result<Translation> {
+/// named `{prefix}{n}`. With `sync`, a map that an included template changes is taken
+/// back after the include (see [`crate::translate::changes_dot`]).
+pub fn generate(src: &str, root: &List, prefix: &str, sync: bool) -> Result<Translation> {
     let mut line_starts = vec![0];
     line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
     let mut g = Gen {
@@ -84,6 +85,8 @@ pub fn generate(src: &str, root: &List, prefix: &str) -> Result<Translation> {
         defines: Vec::new(),
         list_depth: 0,
         loop_vars: Vec::new(),
+        sync,
+        synced: Vec::new(),
     };
     g.list(root)?;
     let mut anchors = g.anchors;
@@ -110,6 +113,10 @@ struct Gen {
     list_depth: usize,
     /// Names bound by the Tera `for` loops around the code being written.
     loop_vars: Vec<String>,
+    /// Whether includes may change the map they are given (see [`generate`]).
+    sync: bool,
+    /// The variables passed to includes in the tag being written.
+    synced: Vec<String>,
 }
 
 impl Gen {
@@ -204,6 +211,7 @@ impl Gen {
                 self.open("{{", span.start);
                 self.include_call(name, pipe.as_ref(), span.start)?;
                 self.close("}}", span.end);
+                self.take_back();
             }
             Node::Break(span) => self.tag("break", *span),
             Node::Continue(span) => self.tag("continue", *span),
@@ -233,22 +241,22 @@ impl Gen {
 
     fn action(&mut self, span: Span, pipe: &Pipe) -> Result<()> {
         if let Some(target) = self.mutation_target(pipe)? {
-            return self.mutation(span, pipe, target);
-        }
-        if pipe.decl.is_empty() {
+            self.mutation(span, pipe, target)?;
+        } else if pipe.decl.is_empty() {
             self.open("{{", span.start);
             let string = self.pipe_value(pipe)?;
             if !string {
                 self.push(" | _p");
             }
             self.close("}}", span.end);
-            return Ok(());
+        } else {
+            self.open("{%", span.start);
+            let name = self.declare(pipe)?;
+            self.push(&format!("set_global {name} = "));
+            self.pipe_value(pipe)?;
+            self.close("%}", span.end);
         }
-        self.open("{%", span.start);
-        let name = self.declare(pipe)?;
-        self.push(&format!("set_global {name} = "));
-        self.pipe_value(pipe)?;
-        self.close("%}", span.end);
+        self.take_back();
         Ok(())
     }
 
@@ -270,7 +278,8 @@ impl Gen {
     }
 
     /// `{% set_global t = set(…) %}{% set_global base = _put(…, t) %}`: the call, then the
-    /// changed map stored back into the variable it was reached from.
+    /// changed map stored back into the variable it was reached from (and, for a define's
+    /// dot, reported to the include that passed it).
     fn mutation(&mut self, span: Span, pipe: &Pipe, (base, path): (String, Vec<String>)) -> Result<()> {
         self.open("{%", span.start);
         let result = match pipe.decl.is_empty() {
@@ -294,13 +303,17 @@ impl Gen {
             }
             self.push(&format!("], _2={result})"));
         }
+        let mut last = "%}";
+        if self.sync && base == DOT {
+            self.push(" %}{{ _dot_changed(_0=_dot)");
+            last = "}}";
+        }
         if pipe.decl.is_empty() {
             // A bare `{{ merge $a $b }}` prints the map too.
-            self.push(&format!(" %}}{{{{ {result} | _p"));
-            self.close("}}", span.end);
-        } else {
-            self.close("%}", span.end);
+            self.push(&format!(" {last}{{{{ {result} | _p"));
+            last = "}}";
         }
+        self.close(last, span.end);
         Ok(())
     }
 
@@ -511,8 +524,39 @@ impl Gen {
         Ok(())
     }
 
+    /// Notes a variable an include is given, to take its changes back after the tag.
+    fn note_place(&mut self, arg: &Arg) -> Result<()> {
+        if !self.sync {
+            return Ok(());
+        }
+        let place = match arg {
+            Arg::Dot(_) => self.dot.clone(),
+            Arg::Variable(pos, name, idents) if idents.is_empty() => self.resolve(name, *pos)?,
+            _ => return Ok(()),
+        };
+        if !self.synced.contains(&place) {
+            self.synced.push(place);
+        }
+        Ok(())
+    }
+
+    /// `{% set_global v = _sync(_0=v) %}` for each variable an include of the tag just
+    /// written was given: the map as the included template left it.
+    fn take_back(&mut self) {
+        for place in std::mem::take(&mut self.synced) {
+            let keyword = if self.loop_vars.contains(&place) { "set" } else { "set_global" };
+            let report = if place == DOT { ", _1=true" } else { "" };
+            self.push(&format!("{{% {keyword} {place} = _sync(_0={place}{report}) %}}"));
+        }
+    }
+
     /// `include(_0="name", _1=dot)` for `{{ template "name" pipe }}`.
     fn include_call(&mut self, name: &str, pipe: Option<&Pipe>, pos: usize) -> Result<()> {
+        if let Some([Command { args, .. }]) = pipe.map(|p| p.cmds.as_slice())
+            && let [arg] = args.as_slice()
+        {
+            self.note_place(arg)?;
+        }
         self.anchor(pos);
         self.push("include(_0=");
         self.string(name);
@@ -558,6 +602,11 @@ impl Gen {
         };
         let count = args.len() + usize::from(!piped.is_empty());
         self.anchor(pos);
+        if name == "include"
+            && let Some(arg) = args.get(1)
+        {
+            self.note_place(arg)?;
+        }
         if form == Form::Call {
             self.push(name);
             self.push("(");

@@ -20,9 +20,28 @@ pub struct Error {
 }
 
 /// Translates Go template `src`; its defines become Tera components named `{prefix}{n}`.
-pub fn translate(src: &str, prefix: &str) -> Result<Translation, Error> {
+/// With `sync`, includes take back the changes the included template makes to the map
+/// they pass it (needed only where some template [`changes_dot`]).
+pub fn translate(src: &str, prefix: &str, sync: bool) -> Result<Translation, Error> {
     let tree = parse::parse(src).map_err(|e| Error { pos: e.pos, message: e.message })?;
-    codegen::generate(src, &tree.root, prefix).map_err(|e| Error { pos: e.pos, message: e.message })
+    codegen::generate(src, &tree.root, prefix, sync).map_err(|e| Error { pos: e.pos, message: e.message })
+}
+
+/// Whether Go template `src` may change the map its dot holds (`set . "k" v`,
+/// `merge $ …`): then the templates that include it must take the change back, as Go's
+/// shared maps would show it.
+pub fn changes_dot(src: &str) -> bool {
+    const MUTATORS: [&str; 6] =
+        ["set", "unset", "merge", "mergeOverwrite", "mustMerge", "mustMergeOverwrite"];
+    MUTATORS.iter().any(|name| {
+        src.match_indices(name).any(|(at, _)| {
+            let before = src[..at].chars().next_back();
+            let after = src[at + name.len()..].trim_start_matches([' ', '\t', '\n', '\r', '(']);
+            before.is_none_or(|c| !c.is_alphanumeric() && c != '_' && c != '.')
+                && src[at + name.len()..].starts_with([' ', '\t', '\n', '\r'])
+                && (after.starts_with('.') || after.starts_with('$'))
+        })
+    })
 }
 
 /// Line and column (both from 1, the column in characters) of byte offset `pos` of `src`.

@@ -605,7 +605,10 @@ pub fn parse_number(text: &str) -> Option<Number> {
             Err(_) => Number::Uint(n),
         });
     }
-    if lower.starts_with("0x") || lower.ends_with('i') {
+    if let Some(hex) = lower.strip_prefix("0x") {
+        return hex_float(hex).map(|f| Number::Float(if negative { -f } else { f }));
+    }
+    if lower.ends_with('i') {
         return None;
     }
     let value: f64 = digits.parse().ok()?;
@@ -613,6 +616,20 @@ pub fn parse_number(text: &str) -> Option<Number> {
         return None;
     }
     Some(Number::Float(if negative { -value } else { value }))
+}
+
+/// A hexadecimal float's digits after `0x`: `1p60`, `1.8p1`, `ap-2`.
+fn hex_float(text: &str) -> Option<f64> {
+    let (mantissa, exponent) = text.split_once('p')?;
+    let exponent: i32 = exponent.parse().ok()?;
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut value = 0f64;
+    for c in whole.chars().chain(fraction.chars()) {
+        value = value * 16.0 + f64::from(c.to_digit(16)?);
+    }
+    value /= 16f64.powi(fraction.len() as i32);
+    let result = value * 2f64.powi(exponent);
+    result.is_finite().then_some(result)
 }
 
 /// Go's `strconv.Unquote` of a double-quoted string.

@@ -16,10 +16,6 @@ impl<'a> Args<'a> {
         Args { values: kwargs.iter().map(|(_, v)| v).collect() }
     }
 
-    pub fn from_slice(values: &'a [Value]) -> Args<'a> {
-        Args { values: values.iter().collect() }
-    }
-
     pub fn len(&self) -> usize {
         self.values.len()
     }
@@ -30,10 +26,6 @@ impl<'a> Args<'a> {
     }
 
     /// The last argument: what a pipeline passes in.
-    pub fn last(&self) -> &'a Value {
-        self.values.last().copied().unwrap_or(&UNDEFINED)
-    }
-
     pub fn all(&self) -> Vec<Value> {
         self.values.iter().map(|v| (*v).clone()).collect()
     }

@@ -16,9 +16,10 @@ pub struct Engine {
 /// Translates and compiles `sources` (Helm path, Go text); every file that fails is
 /// reported, each as `path:line:col: message`.
 pub fn compile(sources: &[(String, &str)]) -> Result<Engine, Vec<String>> {
+    let sync = sources.iter().any(|(_, text)| translate::changes_dot(text));
     let translated: Vec<Result<Translation, String>> = crate::parallel::map(sources, |(path, text)| {
         let prefix = format!("D{}_", component_prefix(path));
-        translate::translate(text, &prefix).map_err(|e| {
+        translate::translate(text, &prefix, sync).map_err(|e| {
             let (line, col) = translate::line_col(text, e.pos);
             format!("{path}:{line}:{col}: {}", e.message)
         })
@@ -34,7 +35,7 @@ pub fn compile(sources: &[(String, &str)]) -> Result<Engine, Vec<String>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut shared = Shared { defines: winners(&ok), ..Shared::default() };
+    let mut shared = Shared { defines: winners(&ok), sync, ..Shared::default() };
     for (path, text, t) in &ok {
         shared.sources.insert(path.clone(), (t.map.clone(), Arc::from(*text)));
     }

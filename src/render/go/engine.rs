@@ -21,6 +21,8 @@ pub struct Shared {
     /// Tera template name (a Helm path) → its source map and Go source.
     pub sources: HashMap<String, (SourceMap, Arc<str>)>,
     pub tera: OnceLock<Weak<Tera>>,
+    /// Whether includes take back the changes made to the maps they pass.
+    pub sync: bool,
     /// `tpl` texts, translated and compiled, by text.
     pub(super) tpl: Mutex<HashMap<String, Arc<TplTemplate>>>,
 }
@@ -41,11 +43,21 @@ const LOCATED: char = '\u{E002}';
 thread_local! {
     /// Includes nested right now, and calls made in the current file.
     static DEPTH: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+    /// One frame per template being rendered (the file, then each include): the dot its
+    /// template changed, and the changed dot of the include it made last.
+    static FRAMES: std::cell::RefCell<Vec<Frame>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+#[derive(Default)]
+struct Frame {
+    changed: Option<Value>,
+    pending: Option<Value>,
 }
 
 /// Starts a file's render: its include budget is whole again.
 pub fn begin_file() {
     DEPTH.with(|d| d.set((0, 0)));
+    FRAMES.with(|f| *f.borrow_mut() = vec![Frame::default()]);
 }
 
 pub fn register_all(tera: &mut Tera, shared: &Arc<Shared>) {
@@ -99,6 +111,20 @@ pub fn register_all(tera: &mut Tera, shared: &Arc<Shared>) {
         check_arity("lookup", Args::new(&k).len(), 4, Some(4))?;
         Ok(Value::from(Map::new()))
     });
+    tera.register_function("_dot_changed", |k: Kwargs, _: &State| -> TeraResult<Value> {
+        let changed = Args::new(&k).get(0).clone();
+        FRAMES.with(|f| f.borrow_mut().last_mut().map(|top| top.changed = Some(changed)));
+        Ok(Value::from(""))
+    });
+    tera.register_function("_sync", |k: Kwargs, _: &State| -> TeraResult<Value> {
+        let a = Args::new(&k);
+        let taken = FRAMES.with(|f| f.borrow_mut().last_mut().and_then(|top| top.pending.take()));
+        let Some(changed) = taken else { return Ok(a.get(0).clone()) };
+        if a.get(1).as_bool() == Some(true) {
+            FRAMES.with(|f| f.borrow_mut().last_mut().map(|top| top.changed = Some(changed.clone())));
+        }
+        Ok(changed)
+    });
     tera.register_function("call", |_: Kwargs, _: &State| -> TeraResult<Value> {
         Err(Error::message("error calling call: rudder has no function values to call"))
     });
@@ -122,6 +148,15 @@ fn include(shared: &Shared, name: &str, dot: &Value) -> TeraResult<Value> {
         )));
     }
     DEPTH.with(|d| d.set((depth + 1, calls + 1)));
+    if shared.sync {
+        FRAMES.with(|f| {
+            let mut frames = f.borrow_mut();
+            if let Some(top) = frames.last_mut() {
+                top.pending = None;
+            }
+            frames.push(Frame::default());
+        });
+    }
     let mut context = Context::new();
     let rendered = match shared.defines.get(name) {
         Some(component) => {
@@ -140,6 +175,15 @@ fn include(shared: &Shared, name: &str, dot: &Value) -> TeraResult<Value> {
         }
     };
     DEPTH.with(|d| d.set((depth, d.get().1)));
+    if shared.sync {
+        FRAMES.with(|f| {
+            let mut frames = f.borrow_mut();
+            let done = frames.pop().unwrap_or_default();
+            if let Some(top) = frames.last_mut() {
+                top.pending = done.changed;
+            }
+        });
+    }
     rendered.map(Value::from).map_err(|e| Error::message(located(shared, &e, None)))
 }
 
@@ -162,7 +206,7 @@ fn compiled_tpl(shared: &Shared, text: &str) -> TeraResult<Arc<TplTemplate>> {
     if let Some(found) = shared.tpl.lock().unwrap_or_else(|p| p.into_inner()).get(text) {
         return Ok(found.clone());
     }
-    let translation = crate::translate::translate(text, "T").map_err(|e| {
+    let translation = crate::translate::translate(text, "T", shared.sync).map_err(|e| {
         let (line, col) = crate::translate::line_col(text, e.pos);
         Error::message(format!(
             "error calling tpl: cannot parse template {text:?}: {line}:{col}: {}",
@@ -279,7 +323,8 @@ fn field_chain(args: &Args) -> Result<Value, String> {
             Kind::Map => {
                 current.as_map().and_then(|m| m.get(&key(&name)).cloned()).unwrap_or_else(Value::none)
             }
-            Kind::Invalid => return Err(format!("nil pointer evaluating interface {{}}.{name}")),
+            // Go unwraps a pipeline's nil result, and a field of nothing is nothing.
+            Kind::Invalid => Value::none(),
             _ => return Err(format!("can't evaluate field {name} in type {}", type_name(&current))),
         };
     }

@@ -110,7 +110,7 @@ pub fn format_g(f: f64, precision: Option<usize>) -> String {
         Some(p) => {
             let p = p.max(1) as i32;
             let nd = digits.len() as i32;
-            if p > nd && nd >= exp + 1 { nd } else { p }
+            if p > nd && nd > exp { nd } else { p }
         }
     };
     let mut out = String::new();

@@ -258,10 +258,8 @@ impl Emitter {
         if simple_key && analysis.multiline {
             style = Style::Double;
         }
-        if style == Style::Plain {
-            if !analysis.block_plain_allowed || (text.is_empty() && simple_key) {
-                style = Style::Single;
-            }
+        if style == Style::Plain && (!analysis.block_plain_allowed || (text.is_empty() && simple_key)) {
+            style = Style::Single;
         }
         if style == Style::Single && !analysis.single_quoted_allowed {
             style = Style::Double;
@@ -590,7 +588,7 @@ fn is_timestamp(s: &str) -> bool {
     match time {
         None => true,
         Some(time) => {
-            let clock = time.trim_end_matches(|c: char| c == 'Z' || c == 'z');
+            let clock = time.trim_end_matches(['Z', 'z']);
             let clock = clock.split(['+', '-']).next().unwrap_or(clock);
             let fields: Vec<&str> = clock.split(':').collect();
             fields.len() == 3

@@ -4,6 +4,7 @@
 //! `include`, `tpl`, ranges, methods, errors at Go positions).
 
 mod args;
+pub mod charts;
 mod collections;
 mod compare;
 pub mod compile;

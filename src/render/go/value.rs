@@ -167,11 +167,6 @@ pub fn parse_int(s: &str) -> Option<i64> {
     }
 }
 
-/// A string-keyed map value.
-pub fn map_value(map: Map) -> Value {
-    Value::from(map)
-}
-
 /// A map key from a string.
 pub fn key(s: &str) -> Key<'static> {
     Key::String(s.into())

@@ -1,7 +1,7 @@
 use crate::translate::translate;
 
 fn tera(src: &str) -> String {
-    translate(src, "D").unwrap().tera
+    translate(src, "D", false).unwrap().tera
 }
 
 #[test]
@@ -52,7 +52,8 @@ fn with_range_and_else_chains() {
 
 #[test]
 fn defines_become_components_taking_the_dot() {
-    let t = translate("{{- define \"a.b\" -}}{{ .Values.x }}{{ $.Chart.Name }}{{- end }}", "F3_").unwrap();
+    let t =
+        translate("{{- define \"a.b\" -}}{{ .Values.x }}{{ $.Chart.Name }}{{- end }}", "F3_", false).unwrap();
     assert_eq!(
         t.tera,
         "{% component F3_0(_dot) %}{{ _dot.Values.x | _p }}{{ _dot.Chart.Name | _p }}{% endcomponent F3_0 %}"
@@ -75,7 +76,22 @@ fn functions_operators_and_literals() {
 
 #[test]
 fn errors_point_at_the_go_source() {
-    let e = translate("{{ .a }}\n{{ nope 1 }}", "D").unwrap_err();
+    let e = translate("{{ .a }}\n{{ nope 1 }}", "D", false).unwrap_err();
     assert_eq!((e.pos, e.message.as_str()), (12, "function \"nope\" not defined"));
     assert_eq!(crate::translate::line_col("{{ .a }}\n{{ nope 1 }}", e.pos), (2, 4));
+}
+
+#[test]
+fn includes_take_back_what_the_included_template_changes() {
+    let t = translate(
+        "{{- define \"x\" }}{{ $_ := set . \"k\" 1 }}{{ end }}{{ template \"x\" . }}{{ .k }}",
+        "D",
+        true,
+    )
+    .unwrap();
+    assert!(t.tera.contains("_dot_changed(_0=_dot)"), "{}", t.tera);
+    assert!(t.tera.contains("{% set_global _root = _sync(_0=_root) %}"), "{}", t.tera);
+    assert!(crate::translate::changes_dot("{{ $_ := set . \"k\" 1 }}"));
+    assert!(crate::translate::changes_dot("{{- $_ := set $ \"k\" 1 }}"));
+    assert!(!crate::translate::changes_dot("{{ $x := dict }}{{ reset .a }}"));
 }

@@ -45,6 +45,8 @@ fn numbers_strings_and_chains() {
     assert_eq!(parse_number("1e3"), Some(Number::Float(1000.0)));
     assert_eq!(parse_number("-2.5"), Some(Number::Float(-2.5)));
     assert_eq!(parse_number("017"), Some(Number::Int(15)));
+    assert_eq!(parse_number("0x1p60"), Some(Number::Float(1152921504606846976.0)));
+    assert_eq!(parse_number("0x1.8p1"), Some(Number::Float(3.0)));
     assert_eq!(unquote(r#""a\tb\x41\u00e9\"""#).unwrap(), "a\tbAé\"");
     let t = parse("{{ (index .a 0).name }}{{ 'a' }}").unwrap();
     let Node::Action { pipe, .. } = &t.root[0] else { panic!() };
