@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks that tests/fixtures/apply/helm/*.yaml are what the real helm v4 prints for the
+# Checks that tests/fixtures/apply/helm/*.yaml (and tests/fixtures/go-charts/*/helm.yaml) are what the real helm v4 prints for the
 # fixture chart (plain YAML templates, so helm and rudder render the same chart): the
 # integration tests compare rudder's renders with them byte for byte. `--update`
 # rewrites them instead.
@@ -24,4 +24,15 @@ check() { # NAME FLAGS...
 check template
 check no-hooks --no-hooks
 check skip-tests --skip-tests
+# Go-template charts that pin one Helm behaviour each (tests/fixtures/go-charts/*/helm.yaml).
+for chart in tests/fixtures/go-charts/*/; do
+  out=$("$helm" template demo "$chart/chart" 2>/dev/null)
+  if [ "${update:-}" = 1 ]; then
+    printf '%s\n' "$out" > "$chart/helm.yaml"; echo "wrote $chart/helm.yaml"
+  elif [ "$(cat "$chart/helm.yaml")" != "$out" ]; then
+    echo "FAIL $chart/helm.yaml is not what helm template prints"; status=1
+  else
+    echo "ok   helm template $chart"
+  fi
+done
 exit $status

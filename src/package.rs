@@ -69,22 +69,20 @@ pub fn archive(dir: &Path, options: &Options) -> Result<(String, Vec<u8>)> {
     Ok((file_name, gzip(&tar)?))
 }
 
-/// The annotation a packaged chart carries to say its templates are Tera, not Go
-/// templates, for other tools and people (`helm show chart` prints it).
-pub const ENGINE_ANNOTATION: (&str, &str) = ("rudder.dev/templates", "tera");
-
 /// `Chart.yaml` as written (or rewritten with `--version` / `--app-version`, comments
-/// then lost), with [`ENGINE_ANNOTATION`].
+/// then lost), with the annotation that says its template dialect
+/// (`rudder.dev/templates: tera` or `go`), for other tools and people (`helm show chart`
+/// prints it) and so that the archive is read in the dialect it was packaged in.
 fn chart_yaml(chart: &Chart, options: &Options) -> Result<String> {
     let text = versioned_chart_yaml(chart, options)?;
-    annotate(&text, &chart.dir.join("Chart.yaml").display().to_string())
+    annotate(&text, &chart.dir.join("Chart.yaml").display().to_string(), chart.dialect()?.name())
 }
 
-/// `text` with [`ENGINE_ANNOTATION`] among its annotations: a line added to a block
+/// `text` with the dialect annotation set to `value`: a line added to a block
 /// `annotations:` map or a new map at the end, so the rest stays as written; a
 /// flow-style map is written out again.
-fn annotate(text: &str, shown: &str) -> Result<String> {
-    let (key, value) = ENGINE_ANNOTATION;
+fn annotate(text: &str, shown: &str, value: &str) -> Result<String> {
+    let key = crate::chart::DIALECT_ANNOTATION;
     let mut map = crate::yaml::parse_mapping(text, crate::yaml::Schema::Core, shown)?;
     let annotations = map.get("annotations");
     if annotations.and_then(|a| a.get(key)).and_then(|v| v.as_str()) == Some(value) {
@@ -229,7 +227,7 @@ mod annotation_tests {
     use super::annotate;
 
     fn annotated(text: &str) -> String {
-        annotate(text, "Chart.yaml").unwrap()
+        annotate(text, "Chart.yaml", "tera").unwrap()
     }
 
     #[test]

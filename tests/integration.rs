@@ -11,6 +11,8 @@ mod cli;
 mod diff;
 mod environments;
 mod errors;
+mod go_charts;
+mod helm_charts;
 mod helm_values;
 mod journal;
 mod output;

@@ -13,20 +13,20 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Deserialize)]
-struct Difference {
-    sets: Vec<String>,
-    resource: String,
-    field: Vec<String>,
+pub(crate) struct Difference {
+    pub(crate) sets: Vec<String>,
+    pub(crate) resource: String,
+    pub(crate) field: Vec<String>,
 }
 
-fn sorted_dir(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn sorted_dir(dir: &Path) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     paths.sort();
     paths
 }
 
 /// The resources of a YAML stream by `apiVersion kind namespace/name`.
-fn resources(text: &str, what: &str) -> BTreeMap<String, Value> {
+pub(crate) fn resources(text: &str, what: &str) -> BTreeMap<String, Value> {
     let mut found = BTreeMap::new();
     for document in serde_yaml::Deserializer::from_str(text) {
         let value = Value::deserialize(document).unwrap();
@@ -49,7 +49,7 @@ fn resources(text: &str, what: &str) -> BTreeMap<String, Value> {
 }
 
 /// Removes `field` from the resource `kind/name` among `resources`.
-fn forget(resources: &mut BTreeMap<String, Value>, resource: &str, field: &[String]) {
+pub(crate) fn forget(resources: &mut BTreeMap<String, Value>, resource: &str, field: &[String]) {
     let (kind, name) = resource.split_once('/').unwrap();
     for (key, value) in resources.iter_mut() {
         let parts: Vec<&str> = key.split(' ').collect();

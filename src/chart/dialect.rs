@@ -24,6 +24,16 @@ pub enum Dialect {
     Tera,
 }
 
+impl Dialect {
+    /// The annotation's value for this dialect.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Go => "go",
+            Dialect::Tera => "tera",
+        }
+    }
+}
+
 /// The annotation that says a chart's dialect.
 pub const ANNOTATION: &str = "rudder.dev/templates";
 
@@ -82,6 +92,9 @@ pub fn signs(text: &str) -> (bool, bool) {
         let after = rest[word.len()..].chars().next();
         if rest.starts_with('.') || rest.starts_with('$') || rest.starts_with("/*") {
             go = true;
+        } else if GO_KEYWORDS.contains(&word.as_str()) && matches!(after, Some('.' | '$')) {
+            // `{{- range.spec.ports }}`: a Go keyword glued to its pipeline.
+            go = true;
         } else if rest.starts_with('<') || (!word.is_empty() && matches!(after, Some('.' | '(' | '['))) {
             tera_action = true;
         } else if word.is_empty()
@@ -138,5 +151,6 @@ mod tests {
         assert_eq!(signs("{{ .Values.x }}{% raw %}"), (true, true));
         assert_eq!(signs("{#- Helm wrote `{{ include \"x\" . }}` -#}{{ <X /> }}"), (false, true));
         assert_eq!(signs("{{/* Tera would write {% if %} */}}{{ .Values.x }}"), (true, false));
+        assert_eq!(signs("{{- range.spec.ports }}{{ if$x }}"), (true, false));
     }
 }

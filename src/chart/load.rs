@@ -467,7 +467,7 @@ fn check_version(dep: &Dependency, chart: &Chart, parent: &Chart) -> Result<()> 
         return Ok(());
     };
     let constraint = super::parse_constraint(range)?;
-    let version = semver::Version::parse(&chart.meta.version)?;
+    let version = super::lenient_version(&chart.meta.version)?;
     if !super::satisfies(&constraint, &version) {
         bail!(
             "{}: dependency {:?} requires version {range:?}, but {} has version {}",

@@ -180,10 +180,10 @@ impl Metadata {
                     .to_string(),
             ));
         }
-        semver::Version::parse(&self.version).map_err(|e| {
+        lenient_version(&self.version).map_err(|e| {
             FieldError::new(
                 "version",
-                format!("version {:?} is not a SemVer 2 version (MAJOR.MINOR.PATCH): {e}", self.version),
+                format!("version {:?} is not a semantic version (MAJOR.MINOR.PATCH): {e}", self.version),
             )
         })?;
         if let Some(kind) = &self.chart_type
@@ -319,6 +319,21 @@ fn join_operators(parts: &[&str]) -> Vec<String> {
 
 /// True if `version` satisfies a constraint parsed by [`parse_constraint`]. Pre-release
 /// versions match as if they were releases (Kubernetes `v1.29.3-gke.1` is 1.29.3).
+/// A version as Masterminds' `semver.NewVersion` (and so Helm) reads it: a leading `v`
+/// dropped, a missing minor or patch number taken as 0 (`v1.2` is 1.2.0).
+pub fn lenient_version(text: &str) -> Result<semver::Version, semver::Error> {
+    let text = text.strip_prefix(['v', 'V']).unwrap_or(text);
+    let (core, rest) = match text.find(['-', '+']) {
+        Some(at) => text.split_at(at),
+        None => (text, ""),
+    };
+    let mut parts: Vec<&str> = core.split('.').collect();
+    while parts.len() < 3 && parts.iter().all(|p| !p.is_empty()) {
+        parts.push("0");
+    }
+    semver::Version::parse(&format!("{}{rest}", parts.join(".")))
+}
+
 pub fn satisfies(constraint: &[semver::VersionReq], version: &semver::Version) -> bool {
     let mut release = version.clone();
     release.pre = semver::Prerelease::EMPTY;
@@ -354,8 +369,8 @@ mod tests {
             ("apiVersion: v2\nname: a\\b\nversion: 1.0.0", "not a single safe path segment"),
             ("apiVersion: v2\nversion: 1.0.0", "name is required"),
             (
-                "apiVersion: v2\nname: a\nversion: \"1.0\"",
-                "Chart.yaml:3:1: version \"1.0\" is not a SemVer 2 version",
+                "apiVersion: v2\nname: a\nversion: \"1.0.x\"",
+                "Chart.yaml:3:1: version \"1.0.x\" is not a semantic version",
             ),
             (
                 "apiVersion: v2\nname: a\nversion: 1.0.0\ntype: app",

@@ -15,7 +15,8 @@ pub use dialect::{ANNOTATION as DIALECT_ANNOTATION, Dialect};
 pub use ignore::Ignore;
 pub use load::SourceFile;
 pub use metadata::{
-    Dependency, ImportValue, Maintainer, Metadata, parse_constraint, satisfies, validate_name,
+    Dependency, ImportValue, Maintainer, Metadata, lenient_version, parse_constraint, satisfies,
+    validate_name,
 };
 
 use serde_yaml::Mapping;

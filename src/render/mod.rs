@@ -101,17 +101,33 @@ pub fn render(
         .enumerate()
         .flat_map(|(index, plan)| plan.templates.iter().map(move |path| Job::Tera(index, path.as_str())))
         .collect();
+    let mut go_jobs = Vec::new();
     for (index, unit) in go_units.iter().enumerate() {
         let rendered = unit.chart.templates.iter().filter(|t| t.is_rendered() && selected(unit, &t.path));
-        jobs.extend(rendered.map(|t| Job::Go(index, t.path.as_str())));
+        go_jobs.extend(rendered.map(|t| Job::Go(index, t.path.as_str())));
+    }
+    let in_order = go.as_ref().is_some_and(|go| go.in_order());
+    if !in_order {
+        jobs.append(&mut go_jobs);
     }
     let total = AtomicUsize::new(crate::limits::RENDER_OUTPUT.get_usize());
-    let results: Vec<Result<RenderedFile>> = crate::parallel::map(&jobs, |job| match *job {
+    let run = |job: &Job| match *job {
         Job::Tera(index, path) => render_one(&compiled[index], &units[plans[index].unit], path, &total),
         Job::Go(index, path) => {
             render_go(go.as_ref().expect("Go charts were compiled"), &go_units[index], path, &total)
         }
+    };
+    let mut results: Vec<Result<RenderedFile>> = crate::parallel::map(&jobs, run);
+    // Helm's order: deeper paths first, then by path, descending.
+    let helm_path = |job: &Job| match *job {
+        Job::Go(index, path) => format!("{}/templates/{path}", go_units[index].base),
+        Job::Tera(..) => String::new(),
+    };
+    go_jobs.sort_by_cached_key(|job| {
+        let path = helm_path(job);
+        (std::cmp::Reverse(path.matches('/').count()), std::cmp::Reverse(path))
     });
+    results.extend(go_jobs.iter().map(run));
     crate::parallel::drop_aside(compiled, jobs.len());
     let mut files: Vec<RenderedFile> = results.into_iter().collect::<Result<_>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -94,16 +94,7 @@ pub(super) fn semver_matches(constraint: &str, version: &str) -> Result<bool, St
 }
 
 pub(super) fn lenient_version(text: &str) -> TeraResult<semver::Version> {
-    let text = text.trim().trim_start_matches('v');
-    let (core, rest) = match text.find(['-', '+']) {
-        Some(at) => text.split_at(at),
-        None => (text, ""),
-    };
-    let mut parts: Vec<&str> = core.split('.').collect();
-    while parts.len() < 3 {
-        parts.push("0");
-    }
-    semver::Version::parse(&format!("{}{rest}", parts.join("."))).map_err(|e| {
+    crate::chart::lenient_version(text.trim()).map_err(|e| {
         Error::message(format!(
             "semver_compare: invalid version {}",
             crate::secret::value(&format!("{text:?}: {e}"))

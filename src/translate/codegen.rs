@@ -89,6 +89,11 @@ pub fn generate(src: &str, root: &List, prefix: &str, sync: bool) -> Result<Tran
         synced: Vec::new(),
     };
     g.list(root)?;
+    if sync {
+        // Helm's values are one set of maps that every template of the render shares: what
+        // this one changed under `.Values`, the templates rendered after it see.
+        g.out.push_str(&format!("{{{{ _keep(_0={ROOT}) }}}}"));
+    }
     let mut anchors = g.anchors;
     anchors.sort_unstable();
     Ok(Translation { tera: g.out, map: SourceMap { anchors }, defines: g.defines })
@@ -304,7 +309,7 @@ impl Gen {
             self.push(&format!("], _2={result})"));
         }
         let mut last = "%}";
-        if self.sync && base == DOT {
+        if self.sync && (base == DOT || base == ROOT) {
             self.push(" %}{{ _dot_changed(_0=_dot)");
             last = "}}";
         }
@@ -545,7 +550,7 @@ impl Gen {
     fn take_back(&mut self) {
         for place in std::mem::take(&mut self.synced) {
             let keyword = if self.loop_vars.contains(&place) { "set" } else { "set_global" };
-            let report = if place == DOT { ", _1=true" } else { "" };
+            let report = if place == DOT || place == ROOT { ", _1=true" } else { "" };
             self.push(&format!("{{% {keyword} {place} = _sync(_0={place}{report}) %}}"));
         }
     }

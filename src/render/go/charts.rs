@@ -68,7 +68,24 @@ impl GoCharts {
             self.roots.get(base).ok_or_else(|| RenderError::Template(format!("{name}: no such Go chart")))?;
         let (release, namespace) = root_release(root);
         super::misc::begin_template(&release, &namespace, name);
-        super::compile::render(&self.engine, name, root.for_template(name, base), out)
+        let mut dot = root.for_template(name, base);
+        let kept = self.engine.shared.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if let (Some(values), Some(map)) = (kept.get(&format!("{base}/templates")), dot.as_map()) {
+            let mut map = map.clone();
+            map.insert(super::value::key("Values"), values.clone());
+            dot = Value::from(map);
+        }
+        drop(kept);
+        let values = dot.as_map().and_then(|m| m.get(&super::value::key("Values")).cloned());
+        super::engine::begin_values(values);
+        super::compile::render(&self.engine, name, dot, out)
+    }
+
+    /// True if a template changes the maps it is given (`set`, `merge`, ...): then the
+    /// files render one at a time in Helm's order, each seeing what the ones before it
+    /// left in `.Values`, as in Helm.
+    pub fn in_order(&self) -> bool {
+        self.engine.shared.sync
     }
 
     /// The Go source of template `name`, if it is one of these charts'.

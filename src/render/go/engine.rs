@@ -23,6 +23,9 @@ pub struct Shared {
     pub tera: OnceLock<Weak<Tera>>,
     /// Whether includes take back the changes made to the maps they pass.
     pub sync: bool,
+    /// The values as the templates rendered so far left them (Helm's maps are shared and
+    /// `set` changes them in place), by the chart's `Template.BasePath`.
+    pub kept: Mutex<HashMap<String, Value>>,
     /// `tpl` texts, translated and compiled, by text.
     pub(super) tpl: Mutex<HashMap<String, Arc<TplTemplate>>>,
 }
@@ -46,6 +49,14 @@ thread_local! {
     /// One frame per template being rendered (the file, then each include): the dot its
     /// template changed, and the changed dot of the include it made last.
     static FRAMES: std::cell::RefCell<Vec<Frame>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The values the file being rendered started with: a file (or a file it includes)
+    /// that ends with other values changed them.
+    static STARTED_WITH: std::cell::RefCell<Option<Value>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Starts a file's render with `values` as its `.Values` (see [`Shared::kept`]).
+pub fn begin_values(values: Option<Value>) {
+    STARTED_WITH.with(|s| *s.borrow_mut() = values);
 }
 
 #[derive(Default)]
@@ -78,6 +89,18 @@ pub fn register_all(tera: &mut Tera, shared: &Arc<Shared>) {
         let a = Args::new(&k);
         let path: Vec<String> = a.get(1).as_array().unwrap_or_default().iter().map(strval).collect();
         Ok(put(a.get(0), &path, a.get(2).clone()))
+    });
+    let for_keep = shared.clone();
+    tera.register_function("_keep", move |k: Kwargs, _: &State| {
+        let dot = Args::new(&k).get(0).clone();
+        let field = |v: &Value, name: &str| v.as_map().and_then(|m| m.get(&key(name)).cloned());
+        let base = field(&dot, "Template").and_then(|t| field(&t, "BasePath"));
+        if let (Some(base), Some(values)) = (base.as_ref().and_then(Value::as_str), field(&dot, "Values"))
+            && STARTED_WITH.with(|s| s.borrow().as_ref() != Some(&values))
+        {
+            for_keep.kept.lock().unwrap_or_else(|e| e.into_inner()).insert(base.to_string(), values);
+        }
+        Ok(Value::from(""))
     });
     let for_include = shared.clone();
     tera.register_function("include", move |k: Kwargs, _: &State| {
