@@ -63,6 +63,25 @@ const SPLICES: &[&str] = &[
     "%YAML 1.1\n",
     "é",
     "\u{0}",
+    // Go template syntax, for the Go dialect's targets.
+    "{{",
+    "}}",
+    "{{- ",
+    " -}}",
+    "{{ end }}",
+    "{{ else }}",
+    "{{ range . }}",
+    "{{ with $ }}",
+    "$x := ",
+    "$x = ",
+    " | ",
+    "(",
+    ")",
+    "`",
+    "/*",
+    "*/",
+    " include \"d\" . ",
+    " tpl ",
 ];
 
 fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
@@ -288,6 +307,54 @@ fn fuzz_templates() {
                     position,
                 );
             }
+        }
+    });
+}
+
+/// Seeds in Helm's Go dialect: every kind of action the translator knows.
+const GO_SEEDS: &[&[u8]] = &[
+    b"{{- define \"d\" -}}\nname: {{ .name | quote }}\n{{- end }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include \"d\" (dict \"name\" .Release.Name) | trim }}\n  labels:\n    {{- range $k, $v := .Values.labels }}\n    {{ $k }}: {{ $v | quote }}\n    {{- else }}\n    none: \"1\"\n    {{- end }}\ndata:\n  {{- with .Values.data }}\n  {{- toYaml . | nindent 2 }}\n  {{- else if eq 1 2 3 }}\n  x: {{ printf \"%s-%d\" \"a\" 3 }}\n  {{- end }}\n",
+    b"{{/* c */}}{{ $x := 1 }}{{ range $i, $e := until 3 }}{{ if and $e (not (lt $i 1)) }}{{ $x = add $x $e }}{{ break }}{{ else }}{{ continue }}{{ end }}{{ end }}{{ $x }}\n{{ `raw {{` }} {{ tpl \"{{ .Values.a }}\" $ }} {{ (index .Values \"a\") | default \"z\" | upper }}\n{{ block \"b\" . }}{{ .Chart.Name }}{{ end }}{{ template \"b\" $ }}{{ set . \"k\" 1 | toJson }}\n",
+];
+
+#[test]
+fn fuzz_go_translator() {
+    // Go template text through the lexer, parser and code generator, and every error's
+    // position back to a line and column: an error or a translation, never a panic.
+    fuzz("go_translator", GO_SEEDS, |input| {
+        let source = text(input);
+        for sync in [false, true] {
+            match crate::translate::translate(&source, "D", sync) {
+                Ok(translation) => {
+                    let lines = translation.tera.lines().count();
+                    for line in [1, lines / 2 + 1, lines + 1] {
+                        let _ = translation.map.go_offset(line, 1);
+                    }
+                }
+                Err(error) => {
+                    let _ = crate::translate::line_col(&source, error.pos);
+                }
+            }
+        }
+        let _ = crate::translate::changes_dot(&source);
+    });
+}
+
+#[test]
+fn fuzz_go_render() {
+    // A fuzzed Go template in a Helm chart (its includes, shared values and dialect
+    // detection) through translation, the Go runtime and the manifest stage.
+    let root = std::path::Path::new("tests/fixtures/go-charts/shared-values/chart");
+    let chart = crate::chart::Chart::load(root).unwrap();
+    let (release, caps) = release();
+    let Ok(values) = crate::values::resolve(&chart, serde_yaml::Mapping::new()) else {
+        panic!("the fixture's values")
+    };
+    fuzz("go_render", GO_SEEDS, |input| {
+        let mut chart = chart.clone();
+        chart.templates.push(crate::chart::TemplateSource { path: "t.yaml".into(), text: text(input) });
+        if let Ok(files) = crate::render::render(&chart, &values, &release, &caps, None) {
+            let _ = crate::manifest::documents(&files, &Default::default());
         }
     });
 }

@@ -28,12 +28,17 @@ fn run_after(dir: &Path, setup: &str, args: &[&str]) -> (i32, String) {
 
 const DOUBLE_A_STRING: &str = "{% set s = \"xxxxxxxxxxxxxxxx\" %}{% for i in range(end=60) %}{% set_global s = s ~ s %}{% endfor %}{{ s | length }}\n";
 const DOUBLE_A_LIST: &str = "{% set l = [1, 2, 3, 4] %}{% for i in range(end=60) %}{% set_global l = l | concat(with=l) %}{% endfor %}{{ l | length }}\n";
+/// The same two in a Helm chart's Go templates, which rudder translates and renders.
+const GO_DOUBLE_A_STRING: &str =
+    "{{ $s := \"xxxxxxxxxxxxxxxx\" }}{{ range until 60 }}{{ $s = print $s $s }}{{ end }}{{ len $s }}\n";
+const GO_DOUBLE_A_LIST: &str =
+    "{{ $l := list 1 2 3 4 }}{{ range until 60 }}{{ $l = concat $l $l }}{{ end }}{{ len $l }}\n";
 
 #[test]
 fn a_string_or_list_grown_in_a_template_stops_at_the_memory_budget() {
     // Doubling 60 times would need an exabyte; the budget is checked before each
     // allocation, so the run ends with an error naming the template, not an abort.
-    for template in [DOUBLE_A_STRING, DOUBLE_A_LIST] {
+    for template in [DOUBLE_A_STRING, DOUBLE_A_LIST, GO_DOUBLE_A_STRING, GO_DOUBLE_A_LIST] {
         let dir = tempfile::tempdir().unwrap();
         chart_with(dir.path(), template);
         let out = run(dir.path(), &["render", "chart", "--limit", "memory-bytes=256Mi"]);

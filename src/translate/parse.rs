@@ -339,9 +339,10 @@ impl<'s> Parser<'s> {
         let open = Span { start: delim.start, end: close };
         let saved = std::mem::replace(&mut self.vars, vec!["$".into()]);
         let saved_range = std::mem::take(&mut self.range_depth);
-        let (body, end) = self.item_list()?;
+        let items = self.item_list();
         self.vars = saved;
         self.range_depth = saved_range;
+        let (body, end) = items?;
         let close = match end {
             Item::End(span) => span,
             Item::Else(span, _) => return self.error(span.start, "unexpected {{else}} in block clause"),

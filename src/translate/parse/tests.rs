@@ -75,4 +75,7 @@ fn errors_read_as_go_writes_them() {
         error(&format!("{{{{ {}1{} }}}}", "(".repeat(200), ")".repeat(200))),
         "max expression depth exceeded"
     );
+    // A block that fails inside a range (found by fuzz_go_translator: the range's count
+    // of open loops was lost with the block's error, then went below zero).
+    assert_eq!(error("{{ range .l }}{{ block \"b\" . }}{ end }}"), "unexpected EOF");
 }
