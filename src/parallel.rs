@@ -13,6 +13,12 @@ pub const MIN_ITEMS: usize = 32;
 /// stack is 2 MiB).
 const STACK_BYTES: usize = 16 << 20;
 
+/// How many threads the pool runs (building it if need be).
+pub fn threads() -> usize {
+    pool();
+    rayon::current_num_threads()
+}
+
 /// Builds rayon's pool, with such stacks, before its first use: the first parallel map,
 /// or a caller's own use of rayon. A small render, which maps nothing in parallel, starts
 /// no thread.

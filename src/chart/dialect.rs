@@ -78,31 +78,33 @@ impl Chart {
 
 /// Whether `text` shows signs of Go templates and of Tera. Each dialect's comments are
 /// left out when looking for the other's signs (a Tera comment may quote Go, and back).
+/// One pass of a substring searcher per question: a chart's CRDs run to megabytes.
 pub fn signs(text: &str) -> (bool, bool) {
     let without_go_comments = without(text, "{{/*", "*/}}");
     let without_go_comments = without(&without_go_comments, "{{- /*", "*/");
-    let tera = without_go_comments.contains("{%") || without_go_comments.contains("{#");
-    let text = &without(text, "{#", "#}");
+    let tera = contains(&without_go_comments, "{%") || contains(&without_go_comments, "{#");
+    let text = without(text, "{#", "#}");
     let mut go = false;
     let mut tera_action = false;
-    for (at, _) in text.match_indices("{{") {
+    for at in memchr::memmem::find_iter(text.as_bytes(), "{{") {
         let rest = &text[at + 2..];
         let rest = rest.strip_prefix('-').unwrap_or(rest).trim_start();
-        let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-        let after = rest[word.len()..].chars().next();
+        let word_end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        let word = &rest[..word_end];
+        let after = rest[word_end..].chars().next();
         if rest.starts_with('.') || rest.starts_with('$') || rest.starts_with("/*") {
             go = true;
-        } else if GO_KEYWORDS.contains(&word.as_str()) && matches!(after, Some('.' | '$')) {
+        } else if GO_KEYWORDS.contains(&word) && matches!(after, Some('.' | '$')) {
             // `{{- range.spec.ports }}`: a Go keyword glued to its pipeline.
             go = true;
         } else if rest.starts_with('<') || (!word.is_empty() && matches!(after, Some('.' | '(' | '['))) {
             tera_action = true;
         } else if word.is_empty()
-            || ["true", "false", "nil"].contains(&word.as_str())
+            || ["true", "false", "nil"].contains(&word)
             || word.chars().next().is_some_and(|c| c.is_ascii_digit())
         {
             // A literal or punctuation reads the same in both.
-        } else if GO_KEYWORDS.contains(&word.as_str()) || crate::translate::funcs::lookup(&word).is_some() {
+        } else if GO_KEYWORDS.contains(&word) || crate::translate::funcs::lookup(word).is_some() {
             go |= after.is_none_or(|c| c.is_whitespace() || c == '-' || c == '}');
         } else {
             // A name Go does not know as a function: a Tera variable.
@@ -115,19 +117,27 @@ pub fn signs(text: &str) -> (bool, bool) {
     (go, tera || tera_action)
 }
 
-/// `text` without the spans from `open` to the next `close`.
-fn without(text: &str, open: &str, close: &str) -> String {
+fn contains(text: &str, needle: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
+}
+
+/// `text` without the spans from `open` to the next `close` (borrowed if it has none).
+fn without<'t>(text: &'t str, open: &str, close: &str) -> std::borrow::Cow<'t, str> {
+    let find = |hay: &str, needle: &str| memchr::memmem::find(hay.as_bytes(), needle.as_bytes());
+    let Some(first) = find(text, open) else { return std::borrow::Cow::Borrowed(text) };
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find(open) {
+    let mut next = Some(first);
+    while let Some(at) = next {
         out.push_str(&rest[..at]);
-        match rest[at + open.len()..].find(close) {
+        match find(&rest[at + open.len()..], close) {
             Some(end) => rest = &rest[at + open.len() + end + close.len()..],
-            None => return out,
+            None => return std::borrow::Cow::Owned(out),
         }
+        next = find(rest, open);
     }
     out.push_str(rest);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]

@@ -80,9 +80,8 @@ pub fn render(
     let selected =
         |unit: &Unit, path: &str| selection.is_none_or(|accepts| accepts(&under_root(root, unit, path)));
     units.retain(|unit| unit.chart.templates.iter().any(|t| t.is_rendered() && selected(unit, &t.path)));
-    let (go_units, units): (Vec<Unit>, Vec<Unit>) = units
-        .into_iter()
-        .partition(|unit| unit.chart.dialect().is_ok_and(|d| d == crate::chart::Dialect::Go));
+    let (go_units, units): (Vec<Unit>, Vec<Unit>) =
+        units.into_iter().partition(|unit| go.as_ref().is_some_and(|go| go.is_go(&unit.base)));
     let plans = plan_engines(&units, &selected, selection.is_some());
     let weight = |plan: &Plan| plan.templates.len();
     let compiled: Vec<Result<(Tera, Context)>> = crate::parallel::map_weighted(&plans, weight, |plan| {

@@ -16,6 +16,8 @@ use tera::{Map, Value};
 pub struct GoCharts {
     engine: Engine,
     roots: HashMap<String, Root>,
+    /// The base paths of the Go charts (each chart's dialect is read once, here).
+    go_bases: std::collections::HashSet<String>,
 }
 
 /// One chart of the tree: where it sits, what it sees.
@@ -59,7 +61,13 @@ impl GoCharts {
         let (release, caps) = (release(rel), capabilities(caps));
         let mut roots = HashMap::new();
         root_of(&nodes, chart.name(), &release, &caps, &mut roots);
-        Ok(Some(GoCharts { engine, roots }))
+        let go_bases = nodes.iter().filter(|n| n.dialect == Dialect::Go).map(|n| n.base.clone()).collect();
+        Ok(Some(GoCharts { engine, roots, go_bases }))
+    }
+
+    /// Whether the chart at `base` (`root/charts/sub`) is one of the Go charts.
+    pub fn is_go(&self, base: &str) -> bool {
+        self.go_bases.contains(base)
     }
 
     /// Renders the Go template `name` (a Helm path) of the chart at `base` into `out`.

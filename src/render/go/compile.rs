@@ -1,15 +1,18 @@
-//! One Tera instance for all the Go-template charts of a render: every template file
+//! The Tera instances for all the Go-template charts of a render: every template file
 //! translated (in parallel), Helm's global namespace of defines decided as Helm's parse
 //! order decides it, everything compiled once; then each file rendered with its root.
+//! Every file with a define is compiled into one instance, the library (an include
+//! renders its components there); the other files are shared out among instances of
+//! their own, compiled in parallel, since compiling is most of a Go chart's cost.
 
 use super::engine::{Shared, begin_file, located};
 use crate::translate::{self, Translation};
 use std::sync::Arc;
 use tera::{Context, Tera, Value};
 
-/// A compiled set of Go templates.
+/// A compiled set of Go templates: the library first, then the shares of other files.
 pub struct Engine {
-    pub tera: Arc<Tera>,
+    pub teras: Vec<Arc<Tera>>,
     pub shared: Arc<Shared>,
 }
 
@@ -35,21 +38,55 @@ pub fn compile(sources: &[(String, &str)]) -> Result<Engine, Vec<String>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    let groups = groups(&ok);
     let mut shared = Shared { defines: winners(&ok), sync, ..Shared::default() };
-    for (path, text, t) in &ok {
-        shared.sources.insert(path.clone(), (t.map.clone(), Arc::from(*text)));
+    for (index, group) in groups.iter().enumerate() {
+        for &at in group {
+            let (path, text, t) = &ok[at];
+            shared.sources.insert(path.clone(), (t.map.clone(), Arc::from(*text)));
+            shared.home.insert(path.clone(), index);
+        }
     }
     let shared = Arc::new(shared);
-    let mut tera = Tera::new();
-    tera.autoescape_on(Vec::<&str>::new());
-    super::register(&mut tera, &shared);
-    let templates = ok.iter().map(|(path, _, t)| (path.as_str(), t.tera.as_str()));
-    if let Err(e) = tera.add_raw_templates(templates) {
-        return Err(vec![compile_error(&shared, &e)]);
+    let weight = |group: &Vec<usize>| group.len();
+    let compiled = crate::parallel::map_weighted(&groups, weight, |group| {
+        let mut tera = Tera::new();
+        tera.autoescape_on(Vec::<&str>::new());
+        super::register(&mut tera, &shared);
+        let templates = group.iter().map(|&at| (ok[at].0.as_str(), ok[at].2.tera.as_str()));
+        tera.add_raw_templates(templates).map(|()| Arc::new(tera)).map_err(|e| compile_error(&shared, &e))
+    });
+    let (teras, errors): (Vec<_>, Vec<_>) = compiled.into_iter().partition(Result::is_ok);
+    if !errors.is_empty() {
+        return Err(errors.into_iter().filter_map(Result::err).collect());
     }
-    let tera = Arc::new(tera);
-    let _ = shared.tera.set(Arc::downgrade(&tera));
-    Ok(Engine { tera, shared })
+    let teras: Vec<Arc<Tera>> = teras.into_iter().filter_map(Result::ok).collect();
+    let _ = shared.teras.set(teras.iter().map(Arc::downgrade).collect());
+    Ok(Engine { teras, shared })
+}
+
+/// The files of each Tera instance, by index into `files`: first every file with a define
+/// (the library), then the rest in as many shares as there are threads, balanced by size.
+fn groups(files: &[(String, &str, Translation)]) -> Vec<Vec<usize>> {
+    let (library, mut rest): (Vec<usize>, Vec<usize>) =
+        (0..files.len()).partition(|&at| !files[at].2.defines.is_empty());
+    let threads = if files.len() < crate::parallel::MIN_ITEMS { 1 } else { crate::parallel::threads() };
+    if threads < 2 {
+        return vec![library.into_iter().chain(rest).collect()];
+    }
+    let size = |at: &usize| files[*at].2.tera.len();
+    rest.sort_by_key(|at| std::cmp::Reverse(size(at)));
+    let mut load: Vec<usize> = vec![0; threads];
+    load[0] = library.iter().map(size).sum();
+    let mut groups = vec![Vec::new(); threads];
+    groups[0] = library;
+    for at in rest {
+        let lightest = (0..threads).min_by_key(|&g| load[g]).unwrap_or(0);
+        load[lightest] += size(&at);
+        groups[lightest].push(at);
+    }
+    groups.retain(|g| !g.is_empty());
+    groups
 }
 
 /// A component name part unique to a path: its bytes as hex would be long, so a hash.
@@ -108,7 +145,8 @@ pub fn render(
     let mut context = Context::new();
     context.insert_value(translate::ROOT, root);
     let mut buffer = Vec::new();
-    match engine.tera.render_to(name, &context, &mut buffer) {
+    let home = engine.shared.home.get(name).copied().unwrap_or(0);
+    match engine.teras[home].render_to(name, &context, &mut buffer) {
         Ok(()) => {
             let text = String::from_utf8_lossy(&buffer);
             let cleaned =

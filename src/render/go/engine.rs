@@ -20,7 +20,10 @@ pub struct Shared {
     pub defines: HashMap<String, String>,
     /// Tera template name (a Helm path) → its source map and Go source.
     pub sources: HashMap<String, (SourceMap, Arc<str>)>,
-    pub tera: OnceLock<Weak<Tera>>,
+    /// The Tera instances, the library first (see [`super::compile`]).
+    pub teras: OnceLock<Vec<Weak<Tera>>>,
+    /// Tera template name → the instance it was compiled in.
+    pub home: HashMap<String, usize>,
     /// Whether includes take back the changes made to the maps they pass.
     pub sync: bool,
     /// The values as the templates rendered so far left them (Helm's maps are shared and
@@ -28,6 +31,19 @@ pub struct Shared {
     pub kept: Mutex<HashMap<String, Value>>,
     /// `tpl` texts, translated and compiled, by text.
     pub(super) tpl: Mutex<HashMap<String, Arc<TplTemplate>>>,
+}
+
+impl Shared {
+    /// The Tera instance template `name` was compiled in; `None` for the library, where
+    /// every define is.
+    fn tera(&self, name: Option<&str>) -> TeraResult<Arc<Tera>> {
+        let home = name.and_then(|n| self.home.get(n).copied()).unwrap_or(0);
+        self.teras
+            .get()
+            .and_then(|teras| teras.get(home))
+            .and_then(Weak::upgrade)
+            .ok_or_else(|| Error::message("the templates are gone"))
+    }
 }
 
 /// A `tpl` text compiled in a Tera instance of its own.
@@ -155,8 +171,6 @@ pub fn register_all(tera: &mut Tera, shared: &Arc<Shared>) {
 
 /// `include NAME DOT`: a define, or a whole template file, rendered with DOT.
 fn include(shared: &Shared, name: &str, dot: &Value) -> TeraResult<Value> {
-    let tera =
-        shared.tera.get().and_then(Weak::upgrade).ok_or_else(|| Error::message("the templates are gone"))?;
     let (depth, calls) = DEPTH.with(Cell::get);
     let max_depth = crate::limits::INCLUDE_DEPTH.get_usize();
     if depth >= max_depth {
@@ -184,11 +198,11 @@ fn include(shared: &Shared, name: &str, dot: &Value) -> TeraResult<Value> {
     let rendered = match shared.defines.get(name) {
         Some(component) => {
             context.insert_value(crate::translate::DOT, dot.clone());
-            tera.render_component(component, &context, None, false)
+            shared.tera(None).and_then(|tera| tera.render_component(component, &context, None, false))
         }
         None if shared.sources.contains_key(name) => {
             context.insert_value(crate::translate::ROOT, dot.clone());
-            tera.render(name, &context)
+            shared.tera(Some(name)).and_then(|tera| tera.render(name, &context))
         }
         None => {
             DEPTH.with(|d| d.set((depth, calls + 1)));
@@ -236,8 +250,7 @@ fn compiled_tpl(shared: &Shared, text: &str) -> TeraResult<Arc<TplTemplate>> {
             e.message
         ))
     })?;
-    let main =
-        shared.tera.get().and_then(Weak::upgrade).ok_or_else(|| Error::message("the templates are gone"))?;
+    let main = shared.tera(None)?;
     let mut tera = Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
     tera.register_from(&main);
