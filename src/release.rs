@@ -72,6 +72,9 @@ pub struct Release<'w> {
     pub capabilities: Capabilities,
     /// The namespace given by `-n` or the environment, if any.
     pub namespace_in_force: Option<String>,
+    /// True if the values are still to be checked against the charts' schemas: then
+    /// [`Release::render`] checks them while it renders.
+    schema_pending: bool,
 }
 
 impl Workspace {
@@ -142,8 +145,19 @@ impl Workspace {
         Ok(shorten(&project.rendered_path(env)))
     }
 
-    /// Resolves environment `env` (or none) into a release.
+    /// Resolves environment `env` (or none) into a release, its values checked against
+    /// the charts' schemas.
     pub fn release(&self, env: Option<&str>) -> Result<Release<'_>> {
+        let mut release = self.release_to_render(env)?;
+        release.check_schema()?;
+        Ok(release)
+    }
+
+    /// As [`Workspace::release`] for a release about to be rendered: its values are
+    /// checked against the charts' schemas while [`Release::render`] renders (compiling
+    /// a schema costs as much as translating a chart's templates), and a violation is
+    /// still the error reported.
+    pub fn release_to_render(&self, env: Option<&str>) -> Result<Release<'_>> {
         if let Some(name) = env {
             crate::project::validate_environment_name(name)?;
         }
@@ -178,16 +192,30 @@ impl Workspace {
         options.files = environment.values_files.iter().map(|f| shorten(f)).chain(options.files).collect();
         let user = crate::values::user_values(&options, &mut choices.stdin.as_bytes())?;
         let values = crate::values::resolve(&self.chart, user)?;
-        if !choices.skip_schema_validation {
-            crate::values::validate_schemas(&self.chart, &values)?;
-        }
         let kube_version = choices.kube_version.as_deref().or(environment.kube_version.as_deref());
         let capabilities = Capabilities::new(kube_version, &choices.api_versions)?;
-        Ok(Release { workspace: self, environment, values, info, capabilities, namespace_in_force })
+        let schema_pending = !choices.skip_schema_validation;
+        Ok(Release {
+            workspace: self,
+            environment,
+            values,
+            info,
+            capabilities,
+            namespace_in_force,
+            schema_pending,
+        })
     }
 }
 
 impl Release<'_> {
+    /// Checks the values against the charts' schemas, if that is still to be done.
+    fn check_schema(&mut self) -> Result<()> {
+        if std::mem::take(&mut self.schema_pending) {
+            crate::values::validate_schemas(&self.workspace.chart, &self.values)?;
+        }
+        Ok(())
+    }
+
     /// The root chart's rendered `NOTES.txt`, if it has one.
     pub fn notes(&self) -> Result<Option<String>> {
         crate::render::render_notes(&self.workspace.chart, &self.values, &self.info, &self.capabilities)
@@ -204,7 +232,17 @@ impl Release<'_> {
             false => Some(&selected),
         };
         let chart = &self.workspace.chart;
-        let files = crate::render::render(chart, &self.values, &self.info, &self.capabilities, selection)?;
+        let render = || crate::render::render(chart, &self.values, &self.info, &self.capabilities, selection);
+        let files = match self.schema_pending {
+            true => {
+                crate::parallel::pool();
+                let (checked, files) =
+                    rayon::join(|| crate::values::validate_schemas(chart, &self.values), render);
+                checked?;
+                files?
+            }
+            false => render()?,
+        };
         let crds = self.crd_files()?;
         let options = crate::manifest::Options { crds: &crds, detail, ..self.manifest_options() };
         crate::manifest::documents(&files, &options).map_err(|error| self.with_render(error, &files))

@@ -159,6 +159,25 @@ fn schemas_pass_valid_values_and_skip_disabled_subcharts_as_helm_does() {
 }
 
 #[test]
+fn a_schema_violation_is_the_error_even_where_a_template_fails_too() {
+    // The schemas are checked while the templates render (render and diff); a violation
+    // is still the error reported, as it is where the schema is checked first.
+    let dir = crate::harness::scratch_copy("schema");
+    std::fs::write(dir.path().join("chart/templates/zz-fails.yaml"), "{{ fail(message=\"boom\") }}\n")
+        .unwrap();
+    let expected = crate::harness::fails(&fixture("schema"), &["render", "chart", "-f", "invalid.yaml"]);
+    for args in [
+        &["render", "chart", "-f", "invalid.yaml"][..],
+        &["diff", "chart", "-f", "invalid.yaml", "--against", "-"][..],
+    ] {
+        let err = crate::harness::fails(dir.path(), args);
+        assert_eq!(err, expected, "{args:?}");
+    }
+    let err = crate::harness::fails(dir.path(), &["render", "chart"]);
+    assert!(err.contains("boom"), "{err}");
+}
+
+#[test]
 fn a_schema_error_never_shows_the_value() {
     let fixtures = fixture("schema");
     let err = crate::harness::fails(&fixtures, &["values", "chart", "--set", "password=hunter2"]);

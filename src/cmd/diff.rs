@@ -128,7 +128,7 @@ fn diff_environment(
     baseline: &Baseline,
     options: &Options,
 ) -> Result<Outcome> {
-    let new = workspace.release(env)?;
+    let new = workspace.release_to_render(env)?;
     let namespace = new.info.namespace.clone();
     let values = rudder::secret::ValueTexts::new(value_texts(&new.values.root));
     let options = &Options { values: Some(&values), ..*options };
@@ -267,7 +267,7 @@ fn load_baseline(baseline: &Baseline, env: Option<&str>, new: &Release) -> Resul
         )),
         Baseline::Stdin(_) => unreachable!("standard input is always read as a stream (stream_baseline)"),
         Baseline::Environment(other) => {
-            let old = new.workspace.release(Some(other))?;
+            let old = new.workspace.release_to_render(Some(other))?;
             let resources = rendered_resources(&old, namespace)
                 .with_context(|| format!("cannot render environment {other:?}"))?;
             // The other environment's namespace lines up with this one's: the diff shows
@@ -288,7 +288,8 @@ fn load_baseline(baseline: &Baseline, env: Option<&str>, new: &Release) -> Resul
                 );
                 return Ok(Loaded::new(Vec::new(), shown, None));
             }
-            let old = workspace.release(env).with_context(|| format!("cannot render at {revision}"))?;
+            let old =
+                workspace.release_to_render(env).with_context(|| format!("cannot render at {revision}"))?;
             let resources = rendered_resources(&old, namespace)
                 .with_context(|| format!("cannot render at {revision}"))?;
             Ok(Loaded::new(resources, shown, None))

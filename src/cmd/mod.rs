@@ -166,7 +166,7 @@ fn render(args: RenderArgs) -> Result<()> {
         debug_loads(args.values.debug);
         return Ok(());
     }
-    let release = workspace.release(args.values.env.as_deref())?;
+    let release = workspace.release_to_render(args.values.env.as_deref())?;
     let documents = rudder::output::show_only(render_release(&release, Detail::Text)?, &args.show_only)?;
     let notes = if args.notes { release.notes()? } else { None };
     debug_loads(args.values.debug);
@@ -205,7 +205,7 @@ fn write_every_environment(workspace: &Workspace) -> Result<()> {
     let rendered: Vec<(String, Vec<Document>)> = names
         .par_iter()
         .map(|env| {
-            let release = workspace.release(Some(env))?;
+            let release = workspace.release_to_render(Some(env))?;
             Ok((env.clone(), render_release(&release, Detail::Text)?))
         })
         .collect::<Result<_>>()?;
