@@ -6,11 +6,15 @@ ratios. Before anything is timed, it checks that both tools produce the same res
 Cases: the journal app in each environment (rudder's charts against their Go-template twin
 in tests/bench/helm/journal); generated charts of N components and umbrella charts of N
 subcharts (bench/gen.py, both dialects); --show-only of one template; diff of two renders
-differing in 1% of the components; package against helm package.
+differing in 1% of the components; package against helm package; real Helm charts as they
+are (Go templates, which rudder translates to Tera as it renders): the corpus's largest
+chart (cert-manager), its umbrella (prometheus, with four subcharts) and an umbrella of
+nine corpus charts (tests/fixtures/helm-charts).
 """
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -123,6 +127,31 @@ class Report:
         print(self.rows[-1], flush=True)
 
 
+CORPUS = os.path.join(ROOT, "tests", "fixtures", "helm-charts")
+# The corpus charts of the umbrella: each renders equal to helm with its defaults and
+# nothing random (prometheus brings alertmanager and kube-state-metrics as subcharts).
+UMBRELLA_OF = ["bitnami-memcached", "cert-manager", "cluster-autoscaler", "ingress-nginx", "metrics-server",
+               "prometheus", "prometheus-blackbox-exporter", "traefik", "vault"]
+
+
+def corpus_umbrella(work):
+    """An umbrella chart whose subcharts are the corpus charts of UMBRELLA_OF, as they are."""
+    base = os.path.join(work, "corpus-umbrella")
+    shutil.rmtree(base, ignore_errors=True)
+    os.makedirs(os.path.join(base, "charts"))
+    deps = []
+    for name in UMBRELLA_OF:
+        chart = os.path.join(CORPUS, name, "chart")
+        with open(os.path.join(chart, "Chart.yaml")) as f:
+            meta = yaml.safe_load(f)
+        shutil.copytree(chart, os.path.join(base, "charts", meta["name"]), symlinks=True)
+        deps.append({"name": meta["name"], "version": str(meta["version"])})
+    with open(os.path.join(base, "Chart.yaml"), "w") as f:
+        yaml.safe_dump({"apiVersion": "v2", "name": "corpus-umbrella", "version": "0.1.0",
+                        "dependencies": deps}, f)
+    return base
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--helm", required=True)
@@ -193,7 +222,20 @@ def main():
     result = interleaved([("render", render_changed), ("diff", diff)], runs(big_single), ROOT)
     report.against_render("diff, N = %d, 1%% changed, against one render" % big_single, result["diff"], result["render"])
 
-    # 5. package against helm package.
+    # 5. Real Helm charts as they are: rudder translates their Go templates as it renders.
+    for name, chart in [
+        ("cert-manager (the corpus's largest chart)", os.path.join(CORPUS, "cert-manager", "chart")),
+        ("prometheus (an umbrella of 4 charts)", os.path.join(CORPUS, "prometheus", "chart")),
+        ("an umbrella of %d corpus charts" % len(UMBRELLA_OF), corpus_umbrella(work)),
+    ]:
+        helm_cmd = [helm, "template", "demo", chart, "-n", "demo-ns"]
+        rudder_cmd = [RUDDER, "render", "demo", chart, "-n", "demo-ns", "--release-service", "Helm",
+                      "--no-inject-namespace"]
+        count = check_same(name, helm_cmd, rudder_cmd, ROOT)
+        result = interleaved([("helm", helm_cmd), ("rudder", rudder_cmd)], 5 if quick else 30, ROOT)
+        report.against_helm("Helm chart: %s" % name, count, result)
+
+    # 6. package against helm package.
     out = os.path.join(work, "packages")
     for name, helm_chart, rudder_chart in [
         ("package, journal", "tests/bench/helm/journal", "charts/journal"),
