@@ -105,18 +105,6 @@ pub fn render(
         let rendered = unit.chart.templates.iter().filter(|t| t.is_rendered() && selected(unit, &t.path));
         go_jobs.extend(rendered.map(|t| Job::Go(index, t.path.as_str())));
     }
-    let in_order = go.as_ref().is_some_and(|go| go.in_order());
-    if !in_order {
-        jobs.append(&mut go_jobs);
-    }
-    let total = AtomicUsize::new(crate::limits::RENDER_OUTPUT.get_usize());
-    let run = |job: &Job| match *job {
-        Job::Tera(index, path) => render_one(&compiled[index], &units[plans[index].unit], path, &total),
-        Job::Go(index, path) => {
-            render_go(go.as_ref().expect("Go charts were compiled"), &go_units[index], path, &total)
-        }
-    };
-    let mut results: Vec<Result<RenderedFile>> = crate::parallel::map(&jobs, run);
     // Helm's order: deeper paths first, then by path, descending.
     let helm_path = |job: &Job| match *job {
         Job::Go(index, path) => format!("{}/templates/{path}", go_units[index].base),
@@ -126,7 +114,27 @@ pub fn render(
         let path = helm_path(job);
         (std::cmp::Reverse(path.matches('/').count()), std::cmp::Reverse(path))
     });
-    results.extend(go_jobs.iter().map(run));
+    let tera_jobs = jobs.len();
+    jobs.extend(go_jobs.iter().copied());
+    let total = AtomicUsize::new(crate::limits::RENDER_OUTPUT.get_usize());
+    let run = |job: &Job, shared_values: bool| match *job {
+        Job::Tera(index, path) => render_one(&compiled[index], &units[plans[index].unit], path, &total),
+        Job::Go(index, path) => {
+            let go = go.as_ref().expect("Go charts were compiled");
+            render_go(go, &go_units[index], path, &total, shared_values)
+        }
+    };
+    // Every file renders in parallel, each from the values as given. Where a template may
+    // change the values it is given (Helm's maps are shared), and one did, the Go files
+    // render again one at a time in Helm's order, each seeing what the ones before it left.
+    let mut results: Vec<Result<RenderedFile>> = crate::parallel::map(&jobs, |job| run(job, false));
+    if let Some(go) = go.as_ref().filter(|go| go.in_order() && go.values_changed()) {
+        for discarded in results.drain(tera_jobs..).flatten() {
+            total.fetch_add(discarded.text.len(), std::sync::atomic::Ordering::Relaxed);
+        }
+        go.forget_changes();
+        results.extend(go_jobs.iter().map(|job| run(job, true)));
+    }
     crate::parallel::drop_aside(compiled, jobs.len());
     let mut files: Vec<RenderedFile> = results.into_iter().collect::<Result<_>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -134,6 +142,7 @@ pub fn render(
 }
 
 /// One template to render: of Tera instance `.0`, or of Go chart `.0`.
+#[derive(Clone, Copy)]
 enum Job<'p> {
     Tera(usize, &'p str),
     Go(usize, &'p str),
@@ -145,12 +154,13 @@ fn render_go(
     unit: &Unit,
     path: &str,
     total: &AtomicUsize,
+    shared_values: bool,
 ) -> Result<RenderedFile> {
     let name = format!("{}/templates/{path}", unit.base);
     let mut out =
         Budgeted { bytes: Vec::new(), left: crate::limits::TEMPLATE_OUTPUT.get_usize(), total, over: None };
     in_flight(&name, true);
-    let rendered = go.render(&unit.base, &name, &mut out);
+    let rendered = go.render(&unit.base, &name, &mut out, shared_values);
     in_flight(&name, false);
     if let Err(e) = rendered {
         return Err(match (out.over, e) {

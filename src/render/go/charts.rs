@@ -70,15 +70,23 @@ impl GoCharts {
         self.go_bases.contains(base)
     }
 
-    /// Renders the Go template `name` (a Helm path) of the chart at `base` into `out`.
-    pub fn render(&self, base: &str, name: &str, out: &mut impl std::io::Write) -> Result<(), RenderError> {
+    /// Renders the Go template `name` (a Helm path) of the chart at `base` into `out`;
+    /// with `shared_values`, from the values as the templates rendered before it left them.
+    pub fn render(
+        &self,
+        base: &str,
+        name: &str,
+        out: &mut impl std::io::Write,
+        shared_values: bool,
+    ) -> Result<(), RenderError> {
         let root =
             self.roots.get(base).ok_or_else(|| RenderError::Template(format!("{name}: no such Go chart")))?;
         let (release, namespace) = root_release(root);
         super::misc::begin_template(&release, &namespace, name);
         let mut dot = root.for_template(name, base);
         let kept = self.engine.shared.kept.lock().unwrap_or_else(|e| e.into_inner());
-        if let (Some(values), Some(map)) = (kept.get(&format!("{base}/templates")), dot.as_map()) {
+        let kept_values = kept.get(&format!("{base}/templates")).filter(|_| shared_values);
+        if let (Some(values), Some(map)) = (kept_values, dot.as_map()) {
             let mut map = map.clone();
             map.insert(super::value::key("Values"), values.clone());
             dot = Value::from(map);
@@ -89,11 +97,21 @@ impl GoCharts {
         super::compile::render(&self.engine, name, dot, out)
     }
 
-    /// True if a template changes the maps it is given (`set`, `merge`, ...): then the
-    /// files render one at a time in Helm's order, each seeing what the ones before it
-    /// left in `.Values`, as in Helm.
+    /// True if a template may change the maps it is given (`set`, `merge`, ...): then, if
+    /// one did, the files render one at a time in Helm's order, each seeing what the ones
+    /// before it left in `.Values`, as in Helm.
     pub fn in_order(&self) -> bool {
         self.engine.shared.sync
+    }
+
+    /// True if a template rendered so far changed the values it was given.
+    pub fn values_changed(&self) -> bool {
+        !self.engine.shared.kept.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
+    }
+
+    /// Forgets the changes templates made to the values, to render them all again.
+    pub fn forget_changes(&self) {
+        self.engine.shared.kept.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     /// The Go source of template `name`, if it is one of these charts'.
