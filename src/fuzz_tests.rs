@@ -313,6 +313,7 @@ fn fuzz_templates() {
 
 /// Seeds in Helm's Go dialect: every kind of action the translator knows.
 const GO_SEEDS: &[&[u8]] = &[
+    b"{{- if .Values.crds }}\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: things.example.com\nspec:\n  group: example.com\n  names: {kind: Thing, plural: things}\n  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        description: 'a {% tag %} and a {# comment #} that are text'\n        type: object\n  labels: {{ .Release.Name }}\n{{- end }}\n",
     b"{{- define \"d\" -}}\nname: {{ .name | quote }}\n{{- end }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include \"d\" (dict \"name\" .Release.Name) | trim }}\n  labels:\n    {{- range $k, $v := .Values.labels }}\n    {{ $k }}: {{ $v | quote }}\n    {{- else }}\n    none: \"1\"\n    {{- end }}\ndata:\n  {{- with .Values.data }}\n  {{- toYaml . | nindent 2 }}\n  {{- else if eq 1 2 3 }}\n  x: {{ printf \"%s-%d\" \"a\" 3 }}\n  {{- end }}\n",
     b"{{/* c */}}{{ $x := 1 }}{{ range $i, $e := until 3 }}{{ if and $e (not (lt $i 1)) }}{{ $x = add $x $e }}{{ break }}{{ else }}{{ continue }}{{ end }}{{ end }}{{ $x }}\n{{ `raw {{` }} {{ tpl \"{{ .Values.a }}\" $ }} {{ (index .Values \"a\") | default \"z\" | upper }}\n{{ block \"b\" . }}{{ .Chart.Name }}{{ end }}{{ template \"b\" $ }}{{ set . \"k\" 1 | toJson }}\n",
 ];
@@ -323,8 +324,8 @@ fn fuzz_go_translator() {
     // position back to a line and column: an error or a translation, never a panic.
     fuzz("go_translator", GO_SEEDS, |input| {
         let source = text(input);
-        for sync in [false, true] {
-            match crate::translate::translate(&source, "D", sync) {
+        for (sync, lift) in [(false, false), (true, true)] {
+            match crate::translate::translate_with(&source, "D", sync, lift) {
                 Ok(translation) => {
                     let lines = translation.tera.lines().count();
                     for line in [1, lines / 2 + 1, lines + 1] {

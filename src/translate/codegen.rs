@@ -24,7 +24,15 @@ pub struct Translation {
     pub map: SourceMap,
     /// The defines of the file, in order.
     pub defines: Vec<Defined>,
+    /// Long runs of text lifted out of the Tera text (see [`LIFT_BYTES`]), by index.
+    pub texts: Vec<String>,
 }
+
+/// Text runs this long or longer are lifted out of the Tera text when lifting is asked
+/// for: `{{ _text(_0="prefix", _1=n) }}` prints run `n` of the file. Tera's lexer walks
+/// text a character at a time, so a chart's megabytes of CRDs cost more to compile than
+/// to print; a lifted run keeps its lines as newlines inside the tag.
+pub const LIFT_BYTES: usize = 256;
 
 /// A `define` (or `block`) of a file and the component it became.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +76,7 @@ pub const DOT: &str = "_dot";
 /// Translates the parsed template `root` of source `src`; its defines become components
 /// named `{prefix}{n}`. With `sync`, a map that an included template changes is taken
 /// back after the include (see [`crate::translate::changes_dot`]).
-pub fn generate(src: &str, root: &List, prefix: &str, sync: bool) -> Result<Translation> {
+pub fn generate(src: &str, root: &List, prefix: &str, sync: bool, lift: bool) -> Result<Translation> {
     let mut line_starts = vec![0];
     line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
     let mut g = Gen {
@@ -87,6 +95,8 @@ pub fn generate(src: &str, root: &List, prefix: &str, sync: bool) -> Result<Tran
         loop_vars: Vec::new(),
         sync,
         synced: Vec::new(),
+        lift,
+        texts: Vec::new(),
     };
     g.list(root)?;
     if sync {
@@ -96,7 +106,7 @@ pub fn generate(src: &str, root: &List, prefix: &str, sync: bool) -> Result<Tran
     }
     let mut anchors = g.anchors;
     anchors.sort_unstable();
-    Ok(Translation { tera: g.out, map: SourceMap { anchors }, defines: g.defines })
+    Ok(Translation { tera: g.out, map: SourceMap { anchors }, defines: g.defines, texts: g.texts })
 }
 
 struct Gen {
@@ -122,6 +132,9 @@ struct Gen {
     sync: bool,
     /// The variables passed to includes in the tag being written.
     synced: Vec<String>,
+    /// Whether long text runs are lifted out (see [`LIFT_BYTES`]), and those lifted.
+    lift: bool,
+    texts: Vec<String>,
 }
 
 impl Gen {
@@ -234,6 +247,17 @@ impl Gen {
 
     /// Text as it is, unless Tera would read some of it as a tag: then as a literal.
     fn text(&mut self, text: &str) {
+        if self.lift && text.len() >= LIFT_BYTES {
+            let tag = format!("{{{{ _text(_0=\"{}\", _1={})", self.prefix, self.texts.len());
+            self.push(&tag);
+            let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+            self.out.extend(std::iter::repeat_n('\n', lines));
+            self.line += lines;
+            self.col = if lines > 0 { 0 } else { self.col };
+            self.push(" }}");
+            self.texts.push(text.to_string());
+            return;
+        }
         let tag_like = ["{{", "{%", "{#"].iter().any(|open| text.contains(open)) || text.ends_with('{');
         if !tag_like {
             self.push(text);

@@ -23,8 +23,15 @@ pub struct Error {
 /// With `sync`, includes take back the changes the included template makes to the map
 /// they pass it (needed only where some template [`changes_dot`]).
 pub fn translate(src: &str, prefix: &str, sync: bool) -> Result<Translation, Error> {
+    translate_with(src, prefix, sync, false)
+}
+
+/// As [`translate`]; with `lift`, long text runs are lifted out of the Tera text into
+/// [`Translation::texts`] (see [`codegen::LIFT_BYTES`]).
+pub fn translate_with(src: &str, prefix: &str, sync: bool, lift: bool) -> Result<Translation, Error> {
     let tree = parse::parse(src).map_err(|e| Error { pos: e.pos, message: e.message })?;
-    codegen::generate(src, &tree.root, prefix, sync).map_err(|e| Error { pos: e.pos, message: e.message })
+    codegen::generate(src, &tree.root, prefix, sync, lift)
+        .map_err(|e| Error { pos: e.pos, message: e.message })
 }
 
 /// Whether Go template `src` may change the map its dot holds (`set . "k" v`,

@@ -22,7 +22,7 @@ pub fn compile(sources: &[(String, &str)]) -> Result<Engine, Vec<String>> {
     let sync = sources.iter().any(|(_, text)| translate::changes_dot(text));
     let translated: Vec<Result<Translation, String>> = crate::parallel::map(sources, |(path, text)| {
         let prefix = format!("D{}_", component_prefix(path));
-        translate::translate(text, &prefix, sync).map_err(|e| {
+        translate::translate_with(text, &prefix, sync, true).map_err(|e| {
             let (line, col) = translate::line_col(text, e.pos);
             format!("{path}:{line}:{col}: {}", e.message)
         })
@@ -45,6 +45,8 @@ pub fn compile(sources: &[(String, &str)]) -> Result<Engine, Vec<String>> {
             let (path, text, t) = &ok[at];
             shared.sources.insert(path.clone(), (t.map.clone(), Arc::from(*text)));
             shared.home.insert(path.clone(), index);
+            let prefix = format!("D{}_", component_prefix(path));
+            shared.texts.insert(prefix, t.texts.iter().map(|text| Arc::from(text.as_str())).collect());
         }
     }
     let shared = Arc::new(shared);

@@ -24,6 +24,8 @@ pub struct Shared {
     pub teras: OnceLock<Vec<Weak<Tera>>>,
     /// Tera template name → the instance it was compiled in.
     pub home: HashMap<String, usize>,
+    /// The text runs lifted out of each file's Tera text, by the file's component prefix.
+    pub texts: HashMap<String, Vec<Arc<str>>>,
     /// Whether includes take back the changes made to the maps they pass.
     pub sync: bool,
     /// The values as the templates rendered so far left them (Helm's maps are shared and
@@ -117,6 +119,16 @@ pub fn register_all(tera: &mut Tera, shared: &Arc<Shared>) {
             for_keep.kept.lock().unwrap_or_else(|e| e.into_inner()).insert(base.to_string(), values);
         }
         Ok(Value::from(""))
+    });
+    let for_text = shared.clone();
+    tera.register_function("_text", move |k: Kwargs, _: &State| -> TeraResult<Value> {
+        let a = Args::new(&k);
+        let text = a.get(0).as_str().and_then(|prefix| for_text.texts.get(prefix));
+        let index = a.get(1).as_i128().and_then(|i| usize::try_from(i).ok());
+        match (text, index) {
+            (Some(texts), Some(index)) if index < texts.len() => Ok(Value::from(&*texts[index])),
+            _ => Err(Error::message("rudder lost a run of this template's text")),
+        }
     });
     let for_include = shared.clone();
     tera.register_function("include", move |k: Kwargs, _: &State| {

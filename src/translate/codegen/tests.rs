@@ -98,3 +98,24 @@ fn includes_take_back_what_the_included_template_changes() {
     assert!(crate::translate::changes_dot("{{- $_ := set $ \"k\" 1 }}"));
     assert!(!crate::translate::changes_dot("{{ $x := dict }}{{ reset .a }}"));
 }
+
+#[test]
+fn long_text_runs_are_lifted_out_keeping_their_lines() {
+    // A CRD's text: Tera would lex it a character at a time; lifted, it is printed by
+    // `_text`, and its lines stay inside the tag so that later actions keep their lines.
+    let long = "spec:\n  description: {% not a tag %} {# nor this #}\n".repeat(8);
+    let src = format!("a: {{{{ .x }}}}\n{long}b: {{{{ .y }}}}\n");
+    let lifted = crate::translate::translate_with(&src, "D7_", false, true).unwrap();
+    assert_eq!(lifted.texts, vec![format!("\n{long}b: ")]);
+    assert_eq!(lifted.tera.lines().count(), src.lines().count(), "{}", lifted.tera);
+    assert!(lifted.tera.starts_with("a: {{ _root.x | _p }}{{ _text(_0=\"D7_\", _1=0)\n"), "{}", lifted.tera);
+    assert!(lifted.tera.ends_with("\n }}{{ _root.y | _p }}\n"), "{}", lifted.tera);
+    // The action after the run maps back to its Go line and column.
+    let line = src.lines().count();
+    let col = lifted.tera.lines().last().unwrap().find("_root.y").unwrap();
+    let at = lifted.map.go_offset(line, col).unwrap();
+    assert_eq!(crate::translate::line_col(&src, at), (line, 7));
+    // Short runs, and every run without lifting, stay in the Tera text.
+    let kept = translate(&src, "D7_", false).unwrap();
+    assert!(kept.texts.is_empty() && kept.tera.contains("{{ \"\nspec:"), "{}", kept.tera);
+}
