@@ -117,23 +117,30 @@ pub fn render(
     let tera_jobs = jobs.len();
     jobs.extend(go_jobs.iter().copied());
     let total = AtomicUsize::new(crate::limits::RENDER_OUTPUT.get_usize());
+    // A rendered file, and whether it changed the values it was given.
     let run = |job: &Job, shared_values: bool| match *job {
-        Job::Tera(index, path) => render_one(&compiled[index], &units[plans[index].unit], path, &total),
+        Job::Tera(index, path) => {
+            (render_one(&compiled[index], &units[plans[index].unit], path, &total), false)
+        }
         Job::Go(index, path) => {
             let go = go.as_ref().expect("Go charts were compiled");
-            render_go(go, &go_units[index], path, &total, shared_values)
+            let file = render_go(go, &go_units[index], path, &total, shared_values);
+            (file, go::engine::changed_values())
         }
     };
     // Every file renders in parallel, each from the values as given. Where a template may
-    // change the values it is given (Helm's maps are shared), and one did, the Go files
-    // render again one at a time in Helm's order, each seeing what the ones before it left.
-    let mut results: Vec<Result<RenderedFile>> = crate::parallel::map(&jobs, |job| run(job, false));
-    if let Some(go) = go.as_ref().filter(|go| go.in_order() && go.values_changed()) {
-        for discarded in results.drain(tera_jobs..).flatten() {
+    // change the values it is given (Helm's maps are shared) and one did, the Go files from
+    // the first that did render again one at a time in Helm's order, each seeing what the
+    // ones before it left.
+    let rendered = crate::parallel::map(&jobs, |job| run(job, false));
+    let first_change = rendered[tera_jobs..].iter().position(|(_, changed)| *changed);
+    let mut results: Vec<Result<RenderedFile>> = rendered.into_iter().map(|(file, _)| file).collect();
+    if let (Some(go), Some(first)) = (go.as_ref().filter(|go| go.in_order()), first_change) {
+        for discarded in results.drain(tera_jobs + first..).flatten() {
             total.fetch_add(discarded.text.len(), std::sync::atomic::Ordering::Relaxed);
         }
         go.forget_changes();
-        results.extend(go_jobs.iter().map(|job| run(job, true)));
+        results.extend(go_jobs[first..].iter().map(|job| run(job, true).0));
     }
     crate::parallel::drop_aside(compiled, jobs.len());
     let mut files: Vec<RenderedFile> = results.into_iter().collect::<Result<_>>()?;

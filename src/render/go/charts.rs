@@ -72,6 +72,7 @@ impl GoCharts {
 
     /// Renders the Go template `name` (a Helm path) of the chart at `base` into `out`;
     /// with `shared_values`, from the values as the templates rendered before it left them.
+    /// Whether it changed them, [`super::engine::changed_values`] says after.
     pub fn render(
         &self,
         base: &str,
@@ -102,11 +103,6 @@ impl GoCharts {
     /// before it left in `.Values`, as in Helm.
     pub fn in_order(&self) -> bool {
         self.engine.shared.sync
-    }
-
-    /// True if a template rendered so far changed the values it was given.
-    pub fn values_changed(&self) -> bool {
-        !self.engine.shared.kept.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
     }
 
     /// Forgets the changes templates made to the values, to render them all again.

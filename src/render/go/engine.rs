@@ -70,11 +70,19 @@ thread_local! {
     /// The values the file being rendered started with: a file (or a file it includes)
     /// that ends with other values changed them.
     static STARTED_WITH: std::cell::RefCell<Option<Value>> = const { std::cell::RefCell::new(None) };
+    /// Whether the file being rendered (or a file it includes) changed its values.
+    static CHANGED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the file this thread rendered last changed its values (see [`Shared::kept`]).
+pub fn changed_values() -> bool {
+    CHANGED.with(Cell::get)
 }
 
 /// Starts a file's render with `values` as its `.Values` (see [`Shared::kept`]).
 pub fn begin_values(values: Option<Value>) {
     STARTED_WITH.with(|s| *s.borrow_mut() = values);
+    CHANGED.with(|c| c.set(false));
 }
 
 #[derive(Default)]
@@ -117,6 +125,7 @@ pub fn register_all(tera: &mut Tera, shared: &Arc<Shared>) {
             && STARTED_WITH.with(|s| s.borrow().as_ref() != Some(&values))
         {
             for_keep.kept.lock().unwrap_or_else(|e| e.into_inner()).insert(base.to_string(), values);
+            CHANGED.with(|c| c.set(true));
         }
         Ok(Value::from(""))
     });
