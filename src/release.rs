@@ -194,7 +194,8 @@ impl Workspace {
         let values = crate::values::resolve(&self.chart, user)?;
         let kube_version = choices.kube_version.as_deref().or(environment.kube_version.as_deref());
         let capabilities = Capabilities::new(kube_version, &choices.api_versions)?;
-        let schema_pending = !choices.skip_schema_validation;
+        // A tree without a schema has nothing to check (and a small render starts no thread).
+        let schema_pending = !choices.skip_schema_validation && crate::values::any_schema(&self.chart);
         Ok(Release {
             workspace: self,
             environment,
@@ -233,7 +234,12 @@ impl Release<'_> {
         };
         let chart = &self.workspace.chart;
         let render = || crate::render::render(chart, &self.values, &self.info, &self.capabilities, selection);
-        let files = match self.schema_pending {
+        // Beside a render big enough to use the thread pool anyway (a small one starts none).
+        let beside = self.schema_pending && templates_in(chart) >= crate::parallel::MIN_ITEMS;
+        if !beside && self.schema_pending {
+            crate::values::validate_schemas(chart, &self.values)?;
+        }
+        let files = match beside {
             true => {
                 crate::parallel::pool();
                 let (checked, files) =
@@ -357,4 +363,9 @@ pub fn read_stdin_if(needed: bool) -> Result<String> {
         return Ok(String::new());
     }
     crate::input::read_stdin(crate::input::stream_limit())
+}
+
+/// How many templates `chart` and the charts under it have.
+fn templates_in(chart: &crate::chart::Chart) -> usize {
+    chart.templates.len() + chart.subcharts.iter().map(|sub| templates_in(&sub.chart)).sum::<usize>()
 }

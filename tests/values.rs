@@ -165,6 +165,11 @@ fn a_schema_violation_is_the_error_even_where_a_template_fails_too() {
     let dir = crate::harness::scratch_copy("schema");
     std::fs::write(dir.path().join("chart/templates/zz-fails.yaml"), "{{ fail(message=\"boom\") }}\n")
         .unwrap();
+    // Enough templates for the render to use threads, beside which the check runs.
+    for n in 0..40 {
+        let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{n}\n");
+        std::fs::write(dir.path().join(format!("chart/templates/c{n}.yaml")), text).unwrap();
+    }
     let expected = crate::harness::fails(&fixture("schema"), &["render", "chart", "-f", "invalid.yaml"]);
     for args in [
         &["render", "chart", "-f", "invalid.yaml"][..],

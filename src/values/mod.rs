@@ -12,7 +12,7 @@ mod set;
 
 pub use crate::yaml::merge_maps;
 pub use coalesce::{Tree, coalesce};
-pub use schema::{SCHEMA_FILE, validate as validate_schemas};
+pub use schema::{SCHEMA_FILE, any_schema, validate as validate_schemas};
 pub use set::{MAX_INDEX, MAX_NESTED_LEVEL, SetKind, apply as apply_set};
 
 use crate::chart::{Chart, Subchart};

@@ -14,6 +14,11 @@ use std::fmt::Write as _;
 /// The file a chart's schema is read from.
 pub const SCHEMA_FILE: &str = "values.schema.json";
 
+/// Whether `chart` or any chart under it has a schema to check values against.
+pub fn any_schema(chart: &Chart) -> bool {
+    chart.schema.is_some() || chart.subcharts.iter().any(|sub| any_schema(&sub.chart))
+}
+
 /// Checks `values` against the schemas of `chart` and its enabled subcharts.
 pub fn validate(chart: &Chart, values: &Values) -> Result<()> {
     let mut report = String::new();
