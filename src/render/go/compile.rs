@@ -1,16 +1,15 @@
 //! The Tera instances for all the Go-template charts of a render: every template file
 //! translated (in parallel), Helm's global namespace of defines decided as Helm's parse
 //! order decides it, everything compiled once; then each file rendered with its root.
-//! Every file with a define is compiled into one instance, the library (an include
-//! renders its components there); the other files are shared out among instances of
-//! their own, compiled in parallel, since compiling is most of a Go chart's cost.
+//! The files are shared out among instances compiled in parallel (compiling is most of a
+//! Go chart's cost); an include renders a define's component in the instance that has it.
 
 use super::engine::{Shared, begin_file, located};
 use crate::translate::{self, Translation};
 use std::sync::Arc;
 use tera::{Context, Tera, Value};
 
-/// A compiled set of Go templates: the library first, then the shares of other files.
+/// A compiled set of Go templates: one Tera instance per share of the files.
 pub struct Engine {
     pub teras: Vec<Arc<Tera>>,
     pub shared: Arc<Shared>,
@@ -45,6 +44,9 @@ pub fn compile(sources: &[(String, &str)]) -> Result<Engine, Vec<String>> {
             let (path, text, t) = &ok[at];
             shared.sources.insert(path.clone(), (t.map.clone(), Arc::from(*text)));
             shared.home.insert(path.clone(), index);
+            for define in &t.defines {
+                shared.component_home.insert(define.component.clone(), index);
+            }
             let prefix = format!("D{}_", component_prefix(path));
             shared.texts.insert(prefix, t.texts.iter().map(|text| Arc::from(text.as_str())).collect());
         }
@@ -67,22 +69,19 @@ pub fn compile(sources: &[(String, &str)]) -> Result<Engine, Vec<String>> {
     Ok(Engine { teras, shared })
 }
 
-/// The files of each Tera instance, by index into `files`: first every file with a define
-/// (the library), then the rest in as many shares as there are threads, balanced by size.
+/// The files of each Tera instance, by index into `files`: as many shares as there are
+/// threads, balanced by the size of their Tera text.
 fn groups(files: &[(String, &str, Translation)]) -> Vec<Vec<usize>> {
-    let (library, mut rest): (Vec<usize>, Vec<usize>) =
-        (0..files.len()).partition(|&at| !files[at].2.defines.is_empty());
     let threads = if files.len() < crate::parallel::MIN_ITEMS { 1 } else { crate::parallel::threads() };
     if threads < 2 {
-        return vec![library.into_iter().chain(rest).collect()];
+        return vec![(0..files.len()).collect()];
     }
     let size = |at: &usize| files[*at].2.tera.len();
-    rest.sort_by_key(|at| std::cmp::Reverse(size(at)));
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|at| std::cmp::Reverse(size(at)));
     let mut load: Vec<usize> = vec![0; threads];
-    load[0] = library.iter().map(size).sum();
     let mut groups = vec![Vec::new(); threads];
-    groups[0] = library;
-    for at in rest {
+    for at in order {
         let lightest = (0..threads).min_by_key(|&g| load[g]).unwrap_or(0);
         load[lightest] += size(&at);
         groups[lightest].push(at);

@@ -20,10 +20,12 @@ pub struct Shared {
     pub defines: HashMap<String, String>,
     /// Tera template name (a Helm path) → its source map and Go source.
     pub sources: HashMap<String, (SourceMap, Arc<str>)>,
-    /// The Tera instances, the library first (see [`super::compile`]).
+    /// The Tera instances (see [`super::compile`]).
     pub teras: OnceLock<Vec<Weak<Tera>>>,
     /// Tera template name → the instance it was compiled in.
     pub home: HashMap<String, usize>,
+    /// Component (a define) → the instance it was compiled in.
+    pub component_home: HashMap<String, usize>,
     /// The text runs lifted out of each file's Tera text, by the file's component prefix.
     pub texts: HashMap<String, Vec<Arc<str>>>,
     /// Whether includes take back the changes made to the maps they pass.
@@ -36,10 +38,9 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// The Tera instance template `name` was compiled in; `None` for the library, where
-    /// every define is.
-    fn tera(&self, name: Option<&str>) -> TeraResult<Arc<Tera>> {
-        let home = name.and_then(|n| self.home.get(n).copied()).unwrap_or(0);
+    /// The Tera instance at `home` (see [`Shared::home`]).
+    fn tera(&self, home: Option<&usize>) -> TeraResult<Arc<Tera>> {
+        let home = home.copied().unwrap_or(0);
         self.teras
             .get()
             .and_then(|teras| teras.get(home))
@@ -219,11 +220,12 @@ fn include(shared: &Shared, name: &str, dot: &Value) -> TeraResult<Value> {
     let rendered = match shared.defines.get(name) {
         Some(component) => {
             context.insert_value(crate::translate::DOT, dot.clone());
-            shared.tera(None).and_then(|tera| tera.render_component(component, &context, None, false))
+            let tera = shared.tera(shared.component_home.get(component));
+            tera.and_then(|tera| tera.render_component(component, &context, None, false))
         }
         None if shared.sources.contains_key(name) => {
             context.insert_value(crate::translate::ROOT, dot.clone());
-            shared.tera(Some(name)).and_then(|tera| tera.render(name, &context))
+            shared.tera(shared.home.get(name)).and_then(|tera| tera.render(name, &context))
         }
         None => {
             DEPTH.with(|d| d.set((depth, calls + 1)));
