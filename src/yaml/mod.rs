@@ -6,7 +6,10 @@ mod read;
 pub mod stream;
 
 pub use emit::{to_string, write_double_quoted};
-pub use read::{Schema, check_strict, max_expanded_nodes, parse_document, parse_documents, without_path};
+pub use read::{
+    Schema, check_strict, is_yaml_style_float, max_expanded_nodes, parse_document, parse_documents,
+    without_path,
+};
 
 use anyhow::{Result, anyhow};
 use serde_yaml::{Mapping, Value};

@@ -431,6 +431,8 @@ impl Visitor<'_> for TagName {
 
 mod kube;
 
+pub use kube::is_yaml_style_float;
+
 use kube::{go_yaml_number, merge, string_key};
 
 #[cfg(test)]

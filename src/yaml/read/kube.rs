@@ -97,7 +97,7 @@ fn go_parse_int(s: &str) -> Option<i128> {
 }
 
 /// go-yaml v2's float pattern `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
-fn is_yaml_style_float(s: &str) -> bool {
+pub fn is_yaml_style_float(s: &str) -> bool {
     let s = s.strip_prefix(['-', '+']).unwrap_or(s);
     let (mantissa, exponent) = match s.find(['e', 'E']) {
         Some(at) => (&s[..at], Some(&s[at + 1..])),

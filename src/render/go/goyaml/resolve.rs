@@ -27,7 +27,7 @@ pub fn resolves_to_string(s: &str) -> bool {
             if super::super::value::parse_int(&plain).is_some() || parse_uint(&plain) {
                 return false;
             }
-            if is_yaml_float(&plain) {
+            if crate::yaml::is_yaml_style_float(&plain) {
                 return false;
             }
             let binary = |digits: &str| !digits.is_empty() && digits.bytes().all(|b| b == b'0' || b == b'1');
@@ -57,23 +57,6 @@ pub(super) fn parse_uint(s: &str) -> bool {
         (10, lower.as_str())
     };
     !digits.is_empty() && u64::from_str_radix(digits, radix).is_ok()
-}
-
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
-pub(super) fn is_yaml_float(s: &str) -> bool {
-    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let (mantissa, exponent) = match s.find(['e', 'E']) {
-        Some(at) => (&s[..at], Some(&s[at + 1..])),
-        None => (s, None),
-    };
-    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok = match mantissa.split_once('.') {
-        Some(("", fraction)) => digits(fraction),
-        Some((whole, fraction)) => digits(whole) && (fraction.is_empty() || digits(fraction)),
-        None => digits(mantissa),
-    };
-    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
-    mantissa_ok && exponent_ok
 }
 
 /// `2006-1-2`, `2006-1-2T15:4:5Z`… (go-yaml's timestamp forms).
