@@ -234,20 +234,18 @@ impl Release<'_> {
         };
         let chart = &self.workspace.chart;
         let render = || crate::render::render(chart, &self.values, &self.info, &self.capabilities, selection);
+        let check = || crate::values::validate_schemas(chart, &self.values);
         // Beside a render big enough to use the thread pool anyway (a small one starts none).
-        let beside = self.schema_pending && templates_in(chart) >= crate::parallel::MIN_ITEMS;
-        if !beside && self.schema_pending {
-            crate::values::validate_schemas(chart, &self.values)?;
-        }
-        let files = match beside {
-            true => {
-                crate::parallel::pool();
-                let (checked, files) =
-                    rayon::join(|| crate::values::validate_schemas(chart, &self.values), render);
-                checked?;
-                files?
+        let files = if self.schema_pending && templates_in(chart) >= crate::parallel::MIN_ITEMS {
+            crate::parallel::pool();
+            let (checked, files) = rayon::join(check, render);
+            checked?;
+            files?
+        } else {
+            if self.schema_pending {
+                check()?;
             }
-            false => render()?,
+            render()?
         };
         let crds = self.crd_files()?;
         let options = crate::manifest::Options { crds: &crds, detail, ..self.manifest_options() };
