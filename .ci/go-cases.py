@@ -15,6 +15,7 @@ text: "line1\\nline2\\n"
 long: "the quick brown fox jumps over the lazy dog and keeps running far beyond the eighty column limit of yaml"
 special: {"yes": "yes", "on": "on", num: "123", float: "1.5", date: "2024-01-01", colon: "a: b", hash: "a #b", lead: " lead", tilde: "~", nul: "null", tab: "a\\tb", quote: "it's", star: "*x", empty: "", dash: "- x", octal: "0777"}
 """
+LONG = "".join("{{ $.Values.str }}-%d;" % i for i in range(40))
 CASES = [
  ("print", '{{ .Values.big }}|{{ .Values.num }}|{{ .Values.half }}|{{ .Values.list }}|{{ .Values.map }}|{{ .Values.missing }}|{{ .Values.f }}'),
  ("printf", '{{ printf "%s-%d-%v-%q-%5.2f|%x" .Values.str 7 .Values.list .Values.str .Values.half 255 }}|{{ printf "%d" .Values.num }}|{{ print .Values.missing }}|{{ println 1 "a" }}'),
@@ -45,6 +46,10 @@ CASES = [
  ("nilchain", '{{ .Values.missing }}|{{ index .Values.map "nope" }}|{{ (index .Values.map "m") }}|{{ .Values.map.z }}'),
  ("elseif", '{{ if .Values.f }}1{{ else if .Values.empty }}2{{ else if .Values.str }}3{{ else }}4{{ end }}|{{ with .Values.missing }}a{{ else with .Values.str }}b{{ . }}{{ end }}'),
  ("files", '{{ .Files.Get "files/a.txt" }}|{{ range $p, $_ := .Files.Glob "files/*" }}{{ $p }};{{ end }}|{{ (.Files.Glob "files/*").AsConfig | indent 1 }}|{{ .Files.Lines "files/a.txt" }}|{{ .Files.Get "nope" }}'),
+ # Bodies long enough to be compiled out of line (translate::codegen::defer): variables read
+ # and assigned across the body, the dot of a with, maps changed inside, a long define.
+ ("deferred", '{{ $x := 1 }}{{ $d := dict "k" 1 }}{{ if .Values.t }}' + LONG + '{{ $x = 2 }}{{ $y := 3 }}{{ $_ := set $d "k" 2 }}{{ $x }}{{ $y }}{{ end }}|{{ $x }}|{{ $d }}|{{ with .Values.nested.a }}' + LONG + '{{ .b.c }}{{ $.Values.num }}{{ end }}|{{ if .Values.f }}' + LONG + '{{ else if .Values.empty }}' + LONG + '{{ else }}' + LONG + 'else{{ end }}'),
+ ("deferred-root", '{{ if .Values.t }}{{ $_ := set .Values "added" "yes" }}' + LONG + '{{ end }}{{ .Values.added }}|{{ define "o.long" }}' + LONG + '{{ .Values.num }}{{ end }}{{ include "o.long" . }}|{{ range .Values.list }}{{ if true }}' + LONG + '{{ . }}{{ end }}{{ end }}'),
  ("mutate", '{{ $d := dict "a" 1 }}{{ $_ := set $d "b" 2 }}{{ $d.b }}|{{ $x := merge $d (dict "c" 3) }}{{ $d.c }}|{{ $_ := set .Values "newkey" "nv" }}{{ .Values.newkey }}'),
 ]
 def oracle(tpl):
@@ -56,7 +61,7 @@ def oracle(tpl):
     open(d + "/files/a.txt", "w").write("A1\nA2\n")
     open(d + "/files/b.txt", "w").write("B\n")
     open(d + "/templates/t.yaml", "w").write("# START|" + tpl + "#END")
-    r = subprocess.run(["os.environ.get("HELM", ".tools/bin/helm")", "template", "r", d, "-n", "ns", "--debug"], capture_output=True, text=True)
+    r = subprocess.run([os.environ.get("HELM", ".tools/bin/helm"), "template", "r", d, "-n", "ns", "--debug"], capture_output=True, text=True)
     out = r.stdout
     if "# START|" not in out:
         err = [l for l in r.stderr.splitlines() if not l.startswith("level=")]

@@ -26,6 +26,9 @@ pub struct Translation {
     pub defines: Vec<Defined>,
     /// Long runs of text lifted out of the Tera text (see [`LIFT_BYTES`]), by index.
     pub texts: Vec<String>,
+    /// Long branch bodies moved out of the Tera text (see [`defer`]), by index: each a
+    /// Tera template of its own, with its source map.
+    pub chunks: Vec<(String, SourceMap)>,
 }
 
 /// Text runs this long or longer are lifted out of the Tera text when lifting is asked
@@ -97,6 +100,10 @@ pub fn generate(src: &str, root: &List, prefix: &str, sync: bool, lift: bool) ->
         synced: Vec::new(),
         lift,
         texts: Vec::new(),
+        made: Vec::new(),
+        assigned: Vec::new(),
+        chunks: Vec::new(),
+        bodies: 0,
     };
     g.list(root)?;
     if sync {
@@ -106,7 +113,13 @@ pub fn generate(src: &str, root: &List, prefix: &str, sync: bool, lift: bool) ->
     }
     let mut anchors = g.anchors;
     anchors.sort_unstable();
-    Ok(Translation { tera: g.out, map: SourceMap { anchors }, defines: g.defines, texts: g.texts })
+    Ok(Translation {
+        tera: g.out,
+        map: SourceMap { anchors },
+        defines: g.defines,
+        texts: g.texts,
+        chunks: g.chunks,
+    })
 }
 
 struct Gen {
@@ -135,6 +148,12 @@ struct Gen {
     /// Whether long text runs are lifted out (see [`LIFT_BYTES`]), and those lifted.
     lift: bool,
     texts: Vec<String>,
+    /// Every Tera name made so far, and every name assigned, in order (see [`defer`]).
+    made: Vec<String>,
+    assigned: Vec<String>,
+    chunks: Vec<(String, SourceMap)>,
+    /// How many branch bodies that may move out of line enclose the code being written.
+    bodies: usize,
 }
 
 impl Gen {
@@ -191,10 +210,17 @@ impl Gen {
     fn fresh(&mut self, kind: &str, go_name: &str) -> String {
         self.counter += 1;
         let suffix: String = go_name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        match suffix.is_empty() {
+        let name = match suffix.is_empty() {
             true => format!("{kind}{}", self.counter),
             false => format!("{kind}{}_{suffix}", self.counter),
-        }
+        };
+        self.made.push(name.clone());
+        name
+    }
+
+    /// Notes that the tag being written assigns Tera variable `name`.
+    fn assigns(&mut self, name: &str) {
+        self.assigned.push(name.to_string());
     }
 
     fn resolve(&self, name: &str, pos: usize) -> Result<String> {
@@ -281,6 +307,7 @@ impl Gen {
         } else {
             self.open("{%", span.start);
             let name = self.declare(pipe)?;
+            self.assigns(&name);
             self.push(&format!("set_global {name} = "));
             self.pipe_value(pipe)?;
             self.close("%}", span.end);
@@ -291,6 +318,7 @@ impl Gen {
 }
 
 mod control;
+mod defer;
 mod expr;
 
 #[cfg(test)]

@@ -148,7 +148,7 @@ impl<'s> Lexer<'s> {
     }
 
     fn text(&mut self) -> Token {
-        match self.rest().find(LEFT) {
+        match memchr::memmem::find(self.rest().as_bytes(), LEFT.as_bytes()) {
             Some(offset) => {
                 if offset > 0 {
                     let delim = self.pos + offset;

@@ -4,8 +4,9 @@
 //! The files are shared out among instances compiled in parallel (compiling is most of a
 //! Go chart's cost); an include renders a define's component in the instance that has it.
 
+use super::deferred::Chunk;
 use super::engine::{Shared, begin_file, located};
-use crate::translate::{self, Translation};
+use crate::translate::{self, SourceMap, Translation};
 use std::sync::Arc;
 use tera::{Context, Tera, Value};
 
@@ -13,6 +14,12 @@ use tera::{Context, Tera, Value};
 pub struct Engine {
     pub teras: Vec<Arc<Tera>>,
     pub shared: Arc<Shared>,
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.shared.forget_compiled();
+    }
 }
 
 /// Translates and compiles `sources` (Helm path, Go text); every file that fails is
@@ -48,7 +55,11 @@ pub fn compile(sources: &[(String, &str)]) -> Result<Engine, Vec<String>> {
                 shared.component_home.insert(define.component.clone(), index);
             }
             let prefix = format!("D{}_", component_prefix(path));
-            shared.texts.insert(prefix, t.texts.iter().map(|text| Arc::from(text.as_str())).collect());
+            shared
+                .texts
+                .insert(prefix.clone(), t.texts.iter().map(|text| Arc::from(text.as_str())).collect());
+            let chunks = t.chunks.iter().map(|(text, map)| Chunk::new(path, text, map)).collect();
+            shared.chunks.insert(prefix, chunks);
         }
     }
     let shared = Arc::new(shared);
@@ -118,14 +129,15 @@ fn winners(files: &[(String, &str, Translation)]) -> std::collections::HashMap<S
 
 /// A Tera compile error of translated text, at the Go position it came from.
 fn compile_error(shared: &Shared, error: &tera::Error) -> String {
-    let text = error.to_string();
-    let location = text.lines().find_map(|l| l.trim_start().strip_prefix("--> ")).unwrap_or("");
-    let mut parts = location.rsplitn(3, ':');
-    let col: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(1);
-    let line: usize = parts.next().and_then(|l| l.parse().ok()).unwrap_or(1);
-    let file = parts.next().unwrap_or("");
-    let message = text.lines().next().unwrap_or("").trim_start_matches("error: ");
-    match shared.sources.get(file) {
+    let file = compile_error_parts(error).0;
+    let found = shared.sources.get(&file).map(|(map, source)| (map, &**source));
+    compile_error_in(error, found)
+}
+
+/// A Tera compile error of a template whose map and Go source are `found`.
+pub(super) fn compile_error_in(error: &tera::Error, found: Option<(&SourceMap, &str)>) -> String {
+    let (file, line, col, message) = compile_error_parts(error);
+    match found {
         Some((map, source)) => {
             let at = map.go_offset(line, col.saturating_sub(1)).unwrap_or(0);
             let (line, col) = translate::line_col(source, at);
@@ -133,6 +145,18 @@ fn compile_error(shared: &Shared, error: &tera::Error) -> String {
         }
         None => format!("rudder cannot compile its translation of the Go templates: {message}"),
     }
+}
+
+/// The file, line, column and message of a Tera compile error.
+fn compile_error_parts(error: &tera::Error) -> (String, usize, usize, String) {
+    let text = error.to_string();
+    let location = text.lines().find_map(|l| l.trim_start().strip_prefix("--> ")).unwrap_or("");
+    let mut parts = location.rsplitn(3, ':');
+    let col: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(1);
+    let line: usize = parts.next().and_then(|l| l.parse().ok()).unwrap_or(1);
+    let file = parts.next().unwrap_or("").to_string();
+    let message = text.lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
+    (file, line, col, message)
 }
 
 /// Renders Go template `name` with `root` as its dot; Helm's `<no value>` deleted.
@@ -156,7 +180,7 @@ pub fn render(
         }
         Err(e) => match e.kind() {
             tera::ErrorKind::Io(_) => Err(RenderError::Output(e.to_string())),
-            _ => Err(RenderError::Template(super::engine::clean(&located(&engine.shared, &e, None)))),
+            _ => Err(RenderError::Template(super::engine::clean(&located(&engine.shared, &e)))),
         },
     }
 }

@@ -35,9 +35,23 @@ pub struct Shared {
     pub kept: Mutex<HashMap<String, Value>>,
     /// `tpl` texts, translated and compiled, by text.
     pub(super) tpl: Mutex<HashMap<String, Arc<TplTemplate>>>,
+    /// The branch bodies moved out of line of each file, by the file's component prefix.
+    pub chunks: HashMap<String, Vec<super::deferred::Chunk>>,
 }
 
 impl Shared {
+    /// An instance with every function of the dialect, to lend them to another.
+    pub fn base(&self) -> TeraResult<Arc<Tera>> {
+        self.tera(None)
+    }
+
+    /// Drops what holds this back (the instances compiled for `tpl` and out-of-line
+    /// branches hold functions that hold it).
+    pub fn forget_compiled(&self) {
+        self.tpl.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.chunks.values().flatten().for_each(super::deferred::Chunk::forget);
+    }
+
     /// The Tera instance at `home` (see [`Shared::home`]).
     fn tera(&self, home: Option<&usize>) -> TeraResult<Arc<Tera>> {
         let home = home.copied().unwrap_or(0);
@@ -60,7 +74,7 @@ pub(super) struct TplTemplate {
 const TPL_NAME: &str = "gotpl";
 
 /// Marks a message already led back to a Go position, so that enclosing calls keep it.
-const LOCATED: char = '\u{E002}';
+pub(super) const LOCATED: char = '\u{E002}';
 
 thread_local! {
     /// Includes nested right now, and calls made in the current file.
@@ -244,7 +258,7 @@ fn include(shared: &Shared, name: &str, dot: &Value) -> TeraResult<Value> {
             }
         });
     }
-    rendered.map(Value::from).map_err(|e| Error::message(located(shared, &e, None)))
+    rendered.map(Value::from).map_err(|e| Error::message(located(shared, &e)))
 }
 
 /// `tpl TEXT DOT`: TEXT, a Go template, translated and rendered with DOT, `<no value>`
@@ -256,7 +270,7 @@ fn tpl(shared: &Shared, text: &str, dot: &Value) -> TeraResult<Value> {
     match compiled.tera.render(TPL_NAME, &context) {
         Ok(out) => Ok(Value::from(out.replace("<no value>", ""))),
         Err(e) => {
-            let inner = located_in(&e, TPL_NAME, &compiled.map, &compiled.text, "tpl text");
+            let inner = located_in(&e, &compiled.map, &compiled.text, "tpl text");
             Err(Error::message(format!("error calling tpl: {inner}")))
         }
     }
@@ -293,18 +307,17 @@ fn compiled_tpl(shared: &Shared, text: &str) -> TeraResult<Arc<TplTemplate>> {
 
 /// A Tera error of a Go template as `file:line:col: message`, at the Go position of the
 /// failing expression (and the include that led there, for an error in a define).
-pub fn located(shared: &Shared, error: &Error, template: Option<&str>) -> String {
+pub fn located(shared: &Shared, error: &Error) -> String {
     let tera::ErrorKind::RenderingError(report) = error.kind() else {
         return error.to_string();
     };
-    let name = template.unwrap_or(report.filename());
     match shared.sources.get(report.filename()) {
-        Some((map, source)) => located_in(error, name, map, source, report.filename()),
+        Some((map, source)) => located_in(error, map, source, report.filename()),
         None => report.message().to_string(),
     }
 }
 
-fn located_in(error: &Error, _name: &str, map: &SourceMap, source: &str, file: &str) -> String {
+pub(super) fn located_in(error: &Error, map: &SourceMap, source: &str, file: &str) -> String {
     let tera::ErrorKind::RenderingError(report) = error.kind() else {
         return error.to_string();
     };

@@ -8,6 +8,7 @@ pub mod charts;
 mod collections;
 mod compare;
 pub mod compile;
+pub mod deferred;
 mod encoding;
 pub mod engine;
 mod fmt;
@@ -29,6 +30,7 @@ pub fn register(tera: &mut Tera, shared: &Arc<engine::Shared>) {
     encoding::register_all(tera);
     misc::register_all(tera);
     engine::register_all(tera, shared);
+    deferred::register_all(tera, shared);
     register_comparisons(tera);
 }
 

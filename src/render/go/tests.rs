@@ -77,3 +77,40 @@ fn templates_render_as_helm_renders_them() {
         failed.join("\n")
     );
 }
+
+#[test]
+fn an_error_in_a_branch_compiled_out_of_line_names_its_go_line() {
+    let long: String = (0..40).map(|i| format!("{{{{ $.Values.str }}}}-{i};\n")).collect();
+    let text = format!("{{{{ if .Values.t }}}}\n{long}x: {{{{ index .Values.list 10 }}}}\n{{{{ end }}}}");
+    let error = render_case(&text, "t: true\nstr: s\nlist: [a]\n").unwrap_err();
+    assert!(error.contains("o/templates/t.yaml:42:7: "), "{error}");
+    assert!(error.contains("index out of range"), "{error}");
+}
+
+#[test]
+fn branches_out_of_line_nest_no_deeper_than_the_stack_allows() {
+    // Tera refuses to nest more than 40 tags; each out-of-line branch is a render of its
+    // own on the stack, so only the outer ones move.
+    let long: String = (0..40).map(|i| format!("{{{{ $.Values.str }}}}-{i};")).collect();
+    let depth = 38;
+    let text =
+        format!("{}{}", format!("{{{{ if .Values.t }}}}{long}").repeat(depth), "{{ end }}".repeat(depth));
+    let out = render_case(&text, "t: true\nstr: s\n").unwrap();
+    assert_eq!(out.matches("s-39;").count(), depth);
+}
+
+#[test]
+fn a_branch_tera_cannot_compile_is_named_once_at_its_go_line() {
+    // Tera nests 40 tags at most: the out-of-line branch that holds the deepest names the
+    // Go line of the tag Tera refused, once.
+    let long: String = (0..40).map(|i| format!("{{{{ $.Values.str }}}}-{i};")).collect();
+    let text = format!(
+        "{{{{ if .Values.t }}}}{long}\n{}{}",
+        "{{ if .Values.t }}".repeat(45),
+        "{{ end }}".repeat(46)
+    );
+    let error = render_case(&text, "t: true\nstr: s\n").unwrap_err();
+    assert_eq!(error.matches("o/templates/t.yaml:").count(), 1, "{error}");
+    assert!(error.contains("o/templates/t.yaml:2:"), "{error}");
+    assert!(error.contains("nesting is too deep"), "{error}");
+}

@@ -37,6 +37,8 @@ impl Gen {
         };
         let keyword =
             |name: &str, loops: &[String]| if loops.iter().any(|l| l == name) { "set" } else { "set_global" };
+        self.assigns(&result);
+        self.assigns(&base);
         self.push(&format!("{} {result} = ", keyword(&result, &self.loop_vars)));
         self.pipe_value(pipe)?;
         self.push(&format!(" %}}{{% {} {base} = ", keyword(&base, &self.loop_vars)));
@@ -80,13 +82,13 @@ impl Gen {
     pub(super) fn if_chain(&mut self, branch: &Branch, ends: usize) -> Result<()> {
         let mark = self.vars.len();
         self.condition(branch, "if")?;
-        self.list(&branch.list)?;
+        self.body(&branch.list)?;
         let ends = ends + 1;
         match &branch.otherwise {
             None => self.ends(branch.close, ends, "endif"),
             Some(Else::List { span, list }) => {
                 self.tag("else", *span);
-                self.list(list)?;
+                self.body(list)?;
                 self.ends(branch.close, ends, "endif");
             }
             Some(Else::Chain(link)) => match link.as_ref() {
@@ -96,7 +98,7 @@ impl Gen {
                     self.pipe_value(&next.pipe)?;
                     self.close("%}", next.open.end);
                     let mark = self.vars.len();
-                    self.list(&next.list)?;
+                    self.body(&next.list)?;
                     self.vars.truncate(mark);
                     self.chain_rest(next, ends)?;
                 }
@@ -117,7 +119,7 @@ impl Gen {
             None => self.ends(link.close, ends, "endif"),
             Some(Else::List { span, list }) => {
                 self.tag("else", *span);
-                self.list(list)?;
+                self.body(list)?;
                 self.ends(link.close, ends, "endif");
             }
             Some(Else::Chain(next)) => match next.as_ref() {
@@ -127,7 +129,7 @@ impl Gen {
                     self.pipe_value(&after.pipe)?;
                     self.close("%}", after.open.end);
                     let mark = self.vars.len();
-                    self.list(&after.list)?;
+                    self.body(&after.list)?;
                     self.vars.truncate(mark);
                     self.chain_rest(after, ends)?;
                 }
@@ -165,6 +167,7 @@ impl Gen {
             true => self.fresh("w", ""),
             false => self.declare(&branch.pipe)?,
         };
+        self.assigns(&name);
         self.open("{%", open.start);
         self.push(&format!("set_global {name} = "));
         self.pipe_value(&branch.pipe)?;
@@ -190,14 +193,14 @@ impl Gen {
         let mark = self.vars.len();
         let name = self.condition(branch, "with")?.unwrap_or_default();
         let outer = std::mem::replace(&mut self.dot, name);
-        self.list(&branch.list)?;
+        self.body(&branch.list)?;
         self.dot = outer;
         let ends = ends + 1;
         match &branch.otherwise {
             None => self.ends(branch.close, ends, "endif"),
             Some(Else::List { span, list }) => {
                 self.tag("else", *span);
-                self.list(list)?;
+                self.body(list)?;
                 self.ends(branch.close, ends, "endif");
             }
             Some(Else::Chain(link)) => {
@@ -230,7 +233,9 @@ impl Gen {
         let mut sets = Vec::new();
         for (var, value) in pipe.decl.iter().zip(bound) {
             if pipe.is_assign {
-                sets.push(format!("set_global {} = {value}", self.resolve(&var.name, var.pos)?));
+                let target = self.resolve(&var.name, var.pos)?;
+                self.assigns(&target);
+                sets.push(format!("set_global {target} = {value}"));
             } else {
                 self.vars.push((var.name.clone(), value));
             }
@@ -247,7 +252,7 @@ impl Gen {
         self.loop_vars.truncate(bound);
         if let Some(Else::List { span, list }) = &branch.otherwise {
             self.tag("else", *span);
-            self.list(list)?;
+            self.body(list)?;
         }
         self.ends(branch.close, 1, "endfor");
         self.vars.truncate(mark);
@@ -265,7 +270,7 @@ impl Gen {
         let vars = std::mem::take(&mut self.vars);
         let dot = std::mem::replace(&mut self.dot, DOT.into());
         let root = std::mem::replace(&mut self.root, DOT.into());
-        self.list(&define.body)?;
+        self.body(&define.body)?;
         self.vars = vars;
         self.dot = dot;
         self.root = root;

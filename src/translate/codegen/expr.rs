@@ -25,6 +25,7 @@ impl Gen {
     /// written was given: the map as the included template left it.
     pub(super) fn take_back(&mut self) {
         for place in std::mem::take(&mut self.synced) {
+            self.assigns(&place);
             let keyword = if self.loop_vars.contains(&place) { "set" } else { "set_global" };
             let report = if place == DOT || place == ROOT { ", _1=true" } else { "" };
             self.push(&format!("{{% {keyword} {place} = _sync(_0={place}{report}) %}}"));

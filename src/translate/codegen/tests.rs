@@ -119,3 +119,37 @@ fn long_text_runs_are_lifted_out_keeping_their_lines() {
     let kept = translate(&src, "D7_", false).unwrap();
     assert!(kept.texts.is_empty() && kept.tera.contains("{{ \"\nspec:"), "{}", kept.tera);
 }
+
+#[test]
+fn long_branch_bodies_become_chunks_compiled_when_they_run() {
+    let long: String = (0..40).map(|i| format!("{{{{ $.Values.s }}}}-{i};\n")).collect();
+    let src = format!(
+        "{{{{ $x := 1 }}}}{{{{ $u := 2 }}}}{{{{ if .a }}}}\n{long}{{{{ $x = 2 }}}}{{{{ $y := 3 }}}}{{{{ $y }}}}{{{{ end }}}}{{{{ $x }}}}\
+         {{{{ if .b }}}}short{{{{ end }}}}{{{{ range .l }}}}{{{{ if . }}}}{long}{{{{ end }}}}{{{{ end }}}}"
+    );
+    let t = crate::translate::translate_with(&src, "D7_", false, true).unwrap();
+    assert_eq!(t.chunks.len(), 1, "{}", t.tera);
+    // The call passes what the body reads ($ and $x, not $u) and takes back $x, which it
+    // assigns and which lives outside it; $y is its own.
+    assert!(
+        t.tera.contains(
+            "{{ _defer(_0=\"D7_\", _1=0, _root=_root, v1_x=v1_x) }}{% set_global v1_x = _deferred(_0=\"v1_x\") %}"
+        ),
+        "{}",
+        t.tera
+    );
+    let (chunk, map) = &t.chunks[0];
+    assert!(chunk.ends_with("{{ _export(v1_x=v1_x) }}"), "{chunk}");
+    assert!(!chunk.contains("v2_u"), "{chunk}");
+    // A short body, and a body inside a loop, stay where they are.
+    assert!(t.tera.contains("short"), "{}", t.tera);
+    assert_eq!(t.tera.matches("_defer(").count(), 1, "{}", t.tera);
+    // The chunk's own map leads its positions back to the Go source: the chunk starts
+    // where the body does, on the first Go line, so its third line is the third Go line.
+    let line = 3;
+    let col = chunk.lines().nth(line - 1).unwrap().find("_root.Values.s").unwrap();
+    let at = map.go_offset(line, col).unwrap();
+    assert_eq!(crate::translate::line_col(&src, at), (3, 4));
+    // Without lifting (a `tpl` text), nothing moves out.
+    assert!(translate(&src, "T", false).unwrap().chunks.is_empty());
+}
