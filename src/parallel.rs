@@ -70,6 +70,19 @@ pub fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Se
     items.into_par_iter().map(f).collect()
 }
 
+/// As [`map_weighted`], taking the items.
+pub fn map_owned_weighted<T: Send, R: Send>(
+    items: Vec<T>,
+    weight: impl Fn(&T) -> usize,
+    f: impl Fn(T) -> R + Sync + Send,
+) -> Vec<R> {
+    if items.len() < 2 || items.iter().map(weight).fold(0, usize::saturating_add) < MIN_ITEMS {
+        return items.into_iter().map(f).collect();
+    }
+    pool();
+    items.into_par_iter().map(f).collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -79,7 +92,8 @@ mod tests {
             let doubled: Vec<usize> = items.iter().map(|i| i * 2).collect();
             assert_eq!(super::map(&items, |i| i * 2), doubled);
             assert_eq!(super::map_weighted(&items, |_| 100, |i| i * 2), doubled);
-            assert_eq!(super::map_owned(items, |i| i * 2), doubled);
+            assert_eq!(super::map_owned(items.clone(), |i| i * 2), doubled);
+            assert_eq!(super::map_owned_weighted(items, |_| 100, |i| i * 2), doubled);
         }
     }
 }

@@ -509,9 +509,21 @@ fn load_vendored(
     ignore: &Ignore,
     stack: &[PathBuf],
 ) -> Result<Vec<(String, Chart)>> {
-    // Subcharts load in parallel (an umbrella may have thousands); errors in name order.
+    // Subcharts load in parallel (an umbrella may have thousands, or a few big ones: most of
+    // a chart's load is parsing its values, so a subchart weighs a unit per 2 KiB of its
+    // values.yaml or archive); errors in name order.
     let names = vendored_names(&parent.dir, root, ignore)?;
-    let loaded: Vec<Result<(String, Chart)>> = crate::parallel::map_owned(names, |name| {
+    let charts_dir = root.join("charts");
+    let weight = |name: &String| {
+        let file = match name.ends_with(".tgz") {
+            true => charts_dir.join(name),
+            false => charts_dir.join(name).join("values.yaml"),
+        };
+        // A symlink or anything odd weighs one; the load itself checks and refuses it.
+        let bytes = fs::symlink_metadata(&file).ok().filter(fs::Metadata::is_file).map_or(0, |m| m.len());
+        1 + usize::try_from(bytes / 2048).unwrap_or(usize::MAX)
+    };
+    let loaded: Vec<Result<(String, Chart)>> = crate::parallel::map_owned_weighted(names, weight, |name| {
         let shown = parent.dir.join("charts").join(&name);
         let path = root.join("charts").join(&name);
         ensure_inside(root, &path, &shown)?;

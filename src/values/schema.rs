@@ -19,11 +19,44 @@ pub fn any_schema(chart: &Chart) -> bool {
     chart.schema.is_some() || chart.subcharts.iter().any(|sub| any_schema(&sub.chart))
 }
 
-/// Checks `values` against the schemas of `chart` and its enabled subcharts.
+/// Checks `values` against the schemas of `chart` and its enabled subcharts (the
+/// schemas compiled and checked in parallel: compiling a big one is most of the check).
 pub fn validate(chart: &Chart, values: &Values) -> Result<()> {
+    let mut checks = Vec::new();
+    collect(chart, &values.root, values, "", &mut checks);
+    let weight = |check: &Check| match check {
+        Check::Schema { chart, .. } => 1 + chart.schema.as_ref().map_or(0, |bytes| bytes.len() / 4096),
+        Check::NotAMap { .. } => 1,
+    };
+    let found = crate::parallel::map_weighted(&checks, weight, |check| match check {
+        Check::Schema { chart, own, .. } => {
+            let shown = chart.dir.join(SCHEMA_FILE).display().to_string();
+            let bytes = chart.schema.as_deref().unwrap_or_default();
+            violations(bytes, own, &shown)
+        }
+        Check::NotAMap { .. } => Ok(Vec::new()),
+    });
     let mut report = String::new();
     let mut failed = 0;
-    check(chart, &values.root, values, "", &mut report, &mut failed)?;
+    for (check, problems) in checks.iter().zip(found) {
+        let problems = problems?;
+        match check {
+            Check::Schema { chart, prefix, .. } if !problems.is_empty() => {
+                failed += 1;
+                let shown = chart.dir.join(SCHEMA_FILE).display().to_string();
+                let _ = writeln!(report, "{} ({shown}):", chart.name());
+                for (path, message, rule) in problems {
+                    let at = dotted(prefix, &path);
+                    let _ = writeln!(report, "  - {at}: {message} (rule {rule})");
+                }
+            }
+            Check::Schema { .. } => {}
+            Check::NotAMap { name, path, kind } => {
+                failed += 1;
+                let _ = writeln!(report, "{name}:\n  - {path}: the values must be a map, found {kind}");
+            }
+        }
+    }
     if failed > 0 {
         let charts = if failed == 1 { "chart" } else { "charts" };
         bail!(
@@ -34,25 +67,24 @@ pub fn validate(chart: &Chart, values: &Values) -> Result<()> {
     Ok(())
 }
 
-fn check(
-    chart: &Chart,
-    own: &Mapping,
+/// One check of [`validate`], in the order the report lists them.
+enum Check<'a> {
+    /// A chart's schema against its values (`prefix`: where they sit in the root's).
+    Schema { chart: &'a Chart, own: &'a Mapping, prefix: String },
+    /// A subchart whose values are not a map.
+    NotAMap { name: String, path: String, kind: &'static str },
+}
+
+/// The checks of `chart` (its values `own`) and of its enabled subcharts, depth first.
+fn collect<'a>(
+    chart: &'a Chart,
+    own: &'a Mapping,
     values: &Values,
     prefix: &str,
-    report: &mut String,
-    failed: &mut usize,
-) -> Result<()> {
-    if let Some(bytes) = &chart.schema {
-        let shown = chart.dir.join(SCHEMA_FILE).display().to_string();
-        let problems = violations(bytes, own, &shown)?;
-        if !problems.is_empty() {
-            *failed += 1;
-            let _ = writeln!(report, "{} ({shown}):", chart.name());
-            for (path, message, rule) in problems {
-                let at = dotted(prefix, &path);
-                let _ = writeln!(report, "  - {at}: {message} (rule {rule})");
-            }
-        }
+    checks: &mut Vec<Check<'a>>,
+) {
+    if chart.schema.is_some() {
+        checks.push(Check::Schema { chart, own, prefix: prefix.to_string() });
     }
     for sub in &chart.subcharts {
         let name = sub.chart.name();
@@ -62,15 +94,13 @@ fn check(
         }
         match own.get(name) {
             None | Some(Value::Null) => {}
-            Some(Value::Mapping(sub_values)) => check(&sub.chart, sub_values, values, &path, report, failed)?,
+            Some(Value::Mapping(sub_values)) => collect(&sub.chart, sub_values, values, &path, checks),
             Some(other) => {
-                *failed += 1;
                 let kind = crate::yaml::kind_name(other);
-                let _ = writeln!(report, "{name}:\n  - {path}: the values must be a map, found {kind}");
+                checks.push(Check::NotAMap { name: name.to_string(), path, kind });
             }
         }
     }
-    Ok(())
 }
 
 /// The violations of `values` against the schema text `bytes`, as (JSON pointer of the
