@@ -25,12 +25,15 @@ impl Gen {
         }
         let (start, line, col) = (self.out.len(), self.line, self.col);
         let (made, assigned, anchored) = (self.made.len(), self.assigned.len(), self.anchors.len());
+        let defines = self.defines.len();
         let visible = self.visible();
         self.bodies += 1;
         let listed = self.list(list);
         self.bodies -= 1;
         listed?;
-        if self.out.len() - start < DEFER_BYTES {
+        // A `block` inside defines a component that other files include by name: it must
+        // stay in the file's instance.
+        if self.out.len() - start < DEFER_BYTES || self.defines.len() > defines {
             return Ok(());
         }
         let mut chunk = self.out.split_off(start);

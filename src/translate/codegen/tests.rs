@@ -153,3 +153,13 @@ fn long_branch_bodies_become_chunks_compiled_when_they_run() {
     // Without lifting (a `tpl` text), nothing moves out.
     assert!(translate(&src, "T", false).unwrap().chunks.is_empty());
 }
+
+#[test]
+fn a_long_body_with_a_block_stays_in_line() {
+    // Other files include a block's define by name from the file's own instance.
+    let long: String = (0..40).map(|i| format!("{{{{ $.Values.s }}}}-{i};")).collect();
+    let src = format!("{{{{ if .a }}}}{long}{{{{ block \"b\" . }}}}x{{{{ end }}}}{{{{ end }}}}");
+    let t = crate::translate::translate_with(&src, "D7_", false, true).unwrap();
+    assert!(t.chunks.is_empty(), "{}", t.tera);
+    assert_eq!(t.defines.len(), 1);
+}
