@@ -29,10 +29,8 @@ pub fn validate(chart: &Chart, values: &Values) -> Result<()> {
         Check::NotAMap { .. } => 1,
     };
     let found = crate::parallel::map_weighted(&checks, weight, |check| match check {
-        Check::Schema { chart, own, .. } => {
-            let shown = chart.dir.join(SCHEMA_FILE).display().to_string();
-            let bytes = chart.schema.as_deref().unwrap_or_default();
-            violations(bytes, own, &shown)
+        Check::Schema { chart, own, shown, .. } => {
+            violations(chart.schema.as_deref().unwrap_or_default(), own, shown)
         }
         Check::NotAMap { .. } => Ok(Vec::new()),
     });
@@ -41,9 +39,8 @@ pub fn validate(chart: &Chart, values: &Values) -> Result<()> {
     for (check, problems) in checks.iter().zip(found) {
         let problems = problems?;
         match check {
-            Check::Schema { chart, prefix, .. } if !problems.is_empty() => {
+            Check::Schema { chart, prefix, shown, .. } if !problems.is_empty() => {
                 failed += 1;
-                let shown = chart.dir.join(SCHEMA_FILE).display().to_string();
                 let _ = writeln!(report, "{} ({shown}):", chart.name());
                 for (path, message, rule) in problems {
                     let at = dotted(prefix, &path);
@@ -69,8 +66,9 @@ pub fn validate(chart: &Chart, values: &Values) -> Result<()> {
 
 /// One check of [`validate`], in the order the report lists them.
 enum Check<'a> {
-    /// A chart's schema against its values (`prefix`: where they sit in the root's).
-    Schema { chart: &'a Chart, own: &'a Mapping, prefix: String },
+    /// A chart's schema (the file `shown`) against its values (`prefix`: where they sit in
+    /// the root's).
+    Schema { chart: &'a Chart, own: &'a Mapping, prefix: String, shown: String },
     /// A subchart whose values are not a map.
     NotAMap { name: String, path: String, kind: &'static str },
 }
@@ -84,7 +82,8 @@ fn collect<'a>(
     checks: &mut Vec<Check<'a>>,
 ) {
     if chart.schema.is_some() {
-        checks.push(Check::Schema { chart, own, prefix: prefix.to_string() });
+        let shown = chart.dir.join(SCHEMA_FILE).display().to_string();
+        checks.push(Check::Schema { chart, own, prefix: prefix.to_string(), shown });
     }
     for sub in &chart.subcharts {
         let name = sub.chart.name();

@@ -48,7 +48,7 @@ pub fn compile(sources: &[(String, &str)]) -> Result<Engine, Vec<String>> {
     let mut shared = Shared { defines: winners(&ok), sync, ..Shared::default() };
     for (index, group) in groups.iter().enumerate() {
         for &at in group {
-            let (path, text, t) = &ok[at];
+            let (path, text, t) = &mut ok[at];
             shared.sources.insert(path.clone(), (t.map.clone(), Arc::from(*text)));
             shared.home.insert(path.clone(), index);
             for define in &t.defines {
@@ -58,7 +58,8 @@ pub fn compile(sources: &[(String, &str)]) -> Result<Engine, Vec<String>> {
             shared
                 .texts
                 .insert(prefix.clone(), t.texts.iter().map(|text| Arc::from(text.as_str())).collect());
-            let chunks = t.chunks.iter().map(|(text, map)| Chunk::new(path, text, map)).collect();
+            let chunks = std::mem::take(&mut t.chunks);
+            let chunks = chunks.into_iter().map(|(text, map)| Chunk::new(path.clone(), text, map)).collect();
             shared.chunks.insert(prefix, chunks);
         }
     }

@@ -18,8 +18,8 @@ pub struct Chunk {
 }
 
 impl Chunk {
-    pub fn new(file: &str, text: &str, map: &SourceMap) -> Chunk {
-        Chunk { file: file.into(), text: text.into(), map: map.clone(), compiled: Mutex::new(None) }
+    pub fn new(file: String, text: String, map: SourceMap) -> Chunk {
+        Chunk { file, text, map, compiled: Mutex::new(None) }
     }
 
     /// Drops the compiled instance (its functions hold the [`Shared`] that holds it).
@@ -69,9 +69,13 @@ fn render(shared: &Shared, kwargs: &Kwargs) -> TeraResult<Value> {
         .ok_or_else(|| Error::message("rudder lost a branch of this template"))?;
     let tera = compiled(shared, chunk)?;
     tera.render(&chunk.file, &context).map(Value::from).map_err(|e| {
-        let source = shared.sources.get(&chunk.file).map(|(_, source)| &**source).unwrap_or("");
-        Error::message(located_in(&e, &chunk.map, source, &chunk.file))
+        Error::message(located_in(&e, &chunk.map, source(shared, chunk).unwrap_or(""), &chunk.file))
     })
+}
+
+/// The Go source of the file `chunk` comes from.
+fn source<'s>(shared: &'s Shared, chunk: &Chunk) -> Option<&'s str> {
+    shared.sources.get(&chunk.file).map(|(_, source)| &**source)
 }
 
 /// The chunk's instance, compiled now if this is its first run (a thread that needs it
@@ -81,13 +85,9 @@ fn compiled(shared: &Shared, chunk: &Chunk) -> TeraResult<Arc<Tera>> {
     if let Some(tera) = slot.as_ref() {
         return Ok(tera.clone());
     }
-    let base = shared.base()?;
-    let mut tera = Tera::new();
-    tera.autoescape_on(Vec::<&str>::new());
-    tera.register_from(&base);
+    let mut tera = shared.instance()?;
     tera.add_raw_template(&chunk.file, &chunk.text).map_err(|e| {
-        let source = shared.sources.get(&chunk.file).map(|(_, source)| &**source);
-        let message = super::compile::compile_error_in(&e, source.map(|s| (&chunk.map, s)));
+        let message = super::compile::compile_error_in(&e, source(shared, chunk).map(|s| (&chunk.map, s)));
         Error::message(format!("{}{message}", super::engine::LOCATED))
     })?;
     let tera = Arc::new(tera);

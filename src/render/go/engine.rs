@@ -40,9 +40,14 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// An instance with every function of the dialect, to lend them to another.
-    pub fn base(&self) -> TeraResult<Arc<Tera>> {
-        self.tera(None)
+    /// A new instance with every function of the dialect (lent by a compiled one), for a
+    /// text compiled apart: a `tpl` text, an out-of-line branch.
+    pub fn instance(&self) -> TeraResult<Tera> {
+        let main = self.tera(None)?;
+        let mut tera = Tera::new();
+        tera.autoescape_on(Vec::<&str>::new());
+        tera.register_from(&main);
+        Ok(tera)
     }
 
     /// Drops what holds this back (the instances compiled for `tpl` and out-of-line
@@ -287,10 +292,7 @@ fn compiled_tpl(shared: &Shared, text: &str) -> TeraResult<Arc<TplTemplate>> {
             e.message
         ))
     })?;
-    let main = shared.tera(None)?;
-    let mut tera = Tera::new();
-    tera.autoescape_on(Vec::<&str>::new());
-    tera.register_from(&main);
+    let mut tera = shared.instance()?;
     tera.add_raw_template(TPL_NAME, &translation.tera).map_err(|e| {
         Error::message(format!(
             "error calling tpl: rudder could not compile the translation of {text:?}: {e}"

@@ -83,37 +83,12 @@ impl Gen {
         let mark = self.vars.len();
         self.condition(branch, "if")?;
         self.body(&branch.list)?;
-        let ends = ends + 1;
-        match &branch.otherwise {
-            None => self.ends(branch.close, ends, "endif"),
-            Some(Else::List { span, list }) => {
-                self.tag("else", *span);
-                self.body(list)?;
-                self.ends(branch.close, ends, "endif");
-            }
-            Some(Else::Chain(link)) => match link.as_ref() {
-                Node::If(next) if next.pipe.decl.is_empty() => {
-                    self.open("{%", next.open.start);
-                    self.push("elif ");
-                    self.pipe_value(&next.pipe)?;
-                    self.close("%}", next.open.end);
-                    let mark = self.vars.len();
-                    self.body(&next.list)?;
-                    self.vars.truncate(mark);
-                    self.chain_rest(next, ends)?;
-                }
-                other => {
-                    let at = Span { start: branch_open(other).start, end: branch_open(other).start };
-                    self.tag("else", at);
-                    self.chained(other, ends)?;
-                }
-            },
-        }
+        self.chain_rest(branch, ends + 1)?;
         self.vars.truncate(mark);
         Ok(())
     }
 
-    /// What follows an `elif` link: its own else, or the next link.
+    /// What follows an `if` or `elif` link: its own else, or the next link.
     pub(super) fn chain_rest(&mut self, link: &Branch, ends: usize) -> Result<()> {
         match &link.otherwise {
             None => self.ends(link.close, ends, "endif"),

@@ -25,8 +25,7 @@ impl Gen {
         }
         let (start, line, col) = (self.out.len(), self.line, self.col);
         let (made, assigned, anchored) = (self.made.len(), self.assigned.len(), self.anchors.len());
-        let defines = self.defines.len();
-        let visible = self.visible();
+        let (defines, in_scope) = (self.defines.len(), self.vars.len());
         self.bodies += 1;
         let listed = self.list(list);
         self.bodies -= 1;
@@ -44,6 +43,7 @@ impl Gen {
                 escaped.push(name.clone());
             }
         }
+        let visible = self.visible(in_scope);
         let reads: Vec<&String> = visible.iter().filter(|name| mentions(&chunk, name)).collect();
         if !escaped.is_empty() {
             let exports: Vec<String> = escaped.iter().map(|name| format!("{name}={name}")).collect();
@@ -73,10 +73,11 @@ impl Gen {
         Ok(())
     }
 
-    /// The Tera names a body here may read: the dot, `$` and the variables in scope.
-    fn visible(&self) -> Vec<String> {
+    /// The Tera names a body may read: the dot, `$` and the first `in_scope` variables
+    /// (those declared before it).
+    fn visible(&self, in_scope: usize) -> Vec<String> {
         let mut names = vec![self.root.clone()];
-        for name in std::iter::once(&self.dot).chain(self.vars.iter().map(|(_, tera)| tera)) {
+        for name in std::iter::once(&self.dot).chain(self.vars[..in_scope].iter().map(|(_, tera)| tera)) {
             if !names.contains(name) {
                 names.push(name.clone());
             }
