@@ -37,6 +37,11 @@ pub enum Command {
         after_help = "Examples:\n  rudder package charts/journal -d dist\n  SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) rudder package charts/* -d dist\n  rudder package charts/journal --version 1.2.0 --app-version 2.0.1\n\nPrints each archive's sha256 and path (sha256sum format). Every entry's time is\nSOURCE_DATE_EPOCH, or 1980-01-01 when unset."
     )]
     Package(PackageArgs),
+    /// Write a Helm chart (Go templates) out as a rudder chart in Tera.
+    #[command(
+        after_help = "Examples:\n  rudder convert ./ingress-nginx ./ingress-nginx-tera\n  rudder convert podinfo-6.7.0.tgz ./podinfo --verify -f ci/prod.yaml\n\nExit status: 0 converted cleanly, 3 converted with places left for a person (each printed\nas file:line:col), 1 error. --verify renders the Helm chart with helm and the converted one\nwith rudder and compares them as resources, and exits 1 if any value set differs."
+    )]
+    Convert(ConvertArgs),
     /// Chart repository commands.
     #[command(after_help = "Example:\n  rudder repo index dist --url https://charts.example.com")]
     Repo {
@@ -72,6 +77,29 @@ pub struct PackageArgs {
     /// Set the chart's appVersion in the archive.
     #[arg(long, value_name = "VERSION")]
     pub app_version: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The Helm chart: a directory or a .tgz archive.
+    #[arg(value_name = "SRC")]
+    pub source: PathBuf,
+    /// The directory to write the rudder chart to (must not exist, unless --force).
+    #[arg(value_name = "DEST")]
+    pub destination: PathBuf,
+    /// Replace DEST if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Render SRC with helm and DEST with rudder, for the default values, each ci/*.yaml
+    /// of the chart and each -f, and compare them as resources.
+    #[arg(long)]
+    pub verify: bool,
+    /// The helm binary --verify runs (default: helm on PATH).
+    #[arg(long, value_name = "PATH", requires = "verify")]
+    pub helm: Option<PathBuf>,
+    /// A values file --verify renders with, besides the chart's defaults and ci/ files.
+    #[arg(short = 'f', long = "values", value_name = "FILE", requires = "verify")]
+    pub values: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

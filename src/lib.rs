@@ -16,6 +16,7 @@
 
 pub mod atomic;
 pub mod chart;
+pub mod convert;
 pub mod diff;
 pub mod git;
 pub mod glob;

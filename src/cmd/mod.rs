@@ -1,6 +1,7 @@
 //! One function per command, gluing the library stages; no logic of its own beyond
 //! choosing defaults from flags, the environment and `rudder.yaml`.
 
+mod convert;
 mod diff;
 mod package;
 
@@ -22,6 +23,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Render(args) => render(args).map(|()| ExitCode::SUCCESS),
         Command::Diff(args) => diff::run(args),
+        Command::Convert(args) => convert::run(args),
         Command::Package(args) => package::package(args).map(|()| ExitCode::SUCCESS),
         Command::Repo { what } => package::repo(what).map(|()| ExitCode::SUCCESS),
         Command::Values(args) => values(args).map(|()| ExitCode::SUCCESS),

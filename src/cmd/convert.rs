@@ -1,0 +1,128 @@
+//! `rudder convert SRC DEST`: the library converts, this writes the chart (one atomic
+//! switch of DEST), prints the places left for a person and, with `--verify`, renders
+//! both sides (helm for SRC, this binary for DEST) and compares them with `rudder diff`.
+
+use crate::cli::ConvertArgs;
+use anyhow::{Context, Result, bail};
+use rudder::chart::Chart;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// Exit status when the chart converted with places left for a person.
+const EXIT_PLACES: u8 = 3;
+
+pub fn run(args: ConvertArgs) -> Result<ExitCode> {
+    let dest = &args.destination;
+    if (dest.exists() || dest.is_symlink()) && !args.force {
+        bail!("{}: already exists; pass --force to replace it", dest.display());
+    }
+    let chart = Chart::load(&args.source)?;
+    let conversion = rudder::convert::convert(&chart)
+        .with_context(|| format!("cannot convert {}", args.source.display()))?;
+    write(dest, &conversion.files)?;
+    for place in &conversion.places {
+        let file = dest.join(&place.file);
+        let line = format!("{}:{}:{}: {}", file.display(), place.line, place.column, place.what);
+        eprintln!(
+            "{}, and what to do: write it in Tera by hand (docs/porting.md)",
+            rudder::present::terminal_safe(&line)
+        );
+    }
+    let places = conversion.places.len();
+    super::say(format_args!(
+        "converted {} into {} ({} files, {places} place{} left for a person)",
+        args.source.display(),
+        dest.display(),
+        conversion.files.len(),
+        if places == 1 { "" } else { "s" }
+    ))?;
+    if args.verify && !verify(&args)? {
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(if places > 0 { ExitCode::from(EXIT_PLACES) } else { ExitCode::SUCCESS })
+}
+
+/// Writes the tree as DEST, switched in whole.
+fn write(dest: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+    let name = dest
+        .file_name()
+        .and_then(|n| n.to_str())
+        .with_context(|| format!("{}: not a directory name", dest.display()))?;
+    let parent = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tree: BTreeMap<String, Vec<u8>> =
+        files.iter().map(|(path, bytes)| (format!("{name}/{path}"), bytes.clone())).collect();
+    rudder::atomic::write_files(&parent, &tree)?;
+    Ok(())
+}
+
+/// Renders every value set both ways and compares; true when all are equal.
+fn verify(args: &ConvertArgs) -> Result<bool> {
+    let helm = args.helm.clone().unwrap_or_else(|| PathBuf::from("helm"));
+    let mut sets: Vec<(String, Option<PathBuf>)> = vec![("default values".to_string(), None)];
+    let ci = args.destination.join("ci");
+    if ci.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&ci)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            .collect();
+        files.sort();
+        sets.extend(
+            files.into_iter().map(|f| (format!("ci/{}", f.file_name().unwrap().to_string_lossy()), Some(f))),
+        );
+    }
+    sets.extend(args.values.iter().map(|f| (f.display().to_string(), Some(f.clone()))));
+    let me = std::env::current_exe().context("cannot find rudder's own binary")?;
+    let scratch = std::env::temp_dir().join(format!("rudder-verify-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
+    let mut equal = 0;
+    for (name, values) in &sets {
+        let mut helm_cmd = Command::new(&helm);
+        helm_cmd.args(["template", "demo"]).arg(&args.source).args(["-n", "demo-ns"]);
+        if let Some(values) = values {
+            helm_cmd.arg("-f").arg(values);
+        }
+        let output = helm_cmd
+            .output()
+            .map_err(|e| anyhow::anyhow!("cannot run {} (--helm PATH names another): {e}", helm.display()))?;
+        if !output.status.success() {
+            let err = String::from_utf8_lossy(&output.stderr);
+            println!("{name}: helm refuses it: {}", rudder::present::terminal_safe(err.trim()));
+            continue;
+        }
+        let baseline = scratch.join("helm.yaml");
+        rudder::atomic::write(&baseline, &output.stdout)?;
+        let mut diff = Command::new(&me);
+        diff.args(["diff", "demo"])
+            .arg(&args.destination)
+            .args(["-n", "demo-ns", "--against"])
+            .arg(&baseline);
+        diff.args(["--release-service", "Helm", "--no-inject-namespace", "--output", "summary"]);
+        if let Some(values) = values {
+            diff.arg("-f").arg(values);
+        }
+        let result = diff.output().context("cannot run rudder diff")?;
+        let report = String::from_utf8_lossy(&result.stdout);
+        match result.status.code() {
+            Some(0) => {
+                equal += 1;
+                println!("{name}: equal");
+            }
+            Some(2) => println!("{name}: differs\n{}", indent(&report)),
+            _ => println!(
+                "{name}: rudder cannot render it: {}",
+                String::from_utf8_lossy(&result.stderr).trim()
+            ),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    println!("{equal} of {} value sets equal to helm's render", sets.len());
+    Ok(equal == sets.len())
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+}

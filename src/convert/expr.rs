@@ -1,0 +1,270 @@
+//! Go operands and pipelines as Tera expressions: fields of the dot and of variables as
+//! paths, literals in Tera's syntax, and each command of a pipeline as the filter or call
+//! [`funcs`](super::funcs) gives for its function, the piped value as its subject.
+
+use super::emit::{Dot, Emitter};
+use super::funcs;
+use crate::translate::ast::{Arg, Command, Number, Pipe};
+
+/// A Tera expression and how tightly it binds, so that an operand is parenthesised only
+/// where Tera would read it otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expr {
+    pub text: String,
+    pub prec: Prec,
+}
+
+/// Binding strength, loosest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Prec {
+    Or,
+    And,
+    Not,
+    Compare,
+    Concat,
+    /// `x | f`: a filter chain, itself a subject for another filter.
+    Filter,
+    /// A path, a literal, a call or anything in brackets.
+    Atom,
+}
+
+impl Expr {
+    pub fn atom(text: impl Into<String>) -> Expr {
+        Expr { text: text.into(), prec: Prec::Atom }
+    }
+
+    pub fn new(text: impl Into<String>, prec: Prec) -> Expr {
+        Expr { text: text.into(), prec }
+    }
+
+    /// The text, bracketed unless it binds at least as tightly as `at`.
+    pub fn at(&self, at: Prec) -> String {
+        if self.prec >= at { self.text.clone() } else { format!("({})", self.text) }
+    }
+
+    /// `self | filter`
+    pub fn filter(&self, filter: &str) -> Expr {
+        Expr::new(format!("{} | {filter}", self.at(Prec::Filter)), Prec::Filter)
+    }
+}
+
+/// A construct with no Tera counterpart the converter knows: what it is.
+pub type Unknown = String;
+
+/// The names a template's dot and `$` have in Tera, for the root context.
+pub const CONTEXT: [&str; 5] = ["Values", "Chart", "Release", "Capabilities", "Template"];
+
+/// The root context as a value: a map of its parts.
+pub fn context_map() -> Expr {
+    let parts: Vec<String> = CONTEXT.iter().map(|name| format!("\"{name}\": {name}")).collect();
+    Expr::atom(format!("{{{}}}", parts.join(", ")))
+}
+
+/// A Tera string literal.
+pub fn string(text: &str) -> Expr {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Expr::atom(out)
+}
+
+impl Emitter<'_> {
+    /// A whole pipeline: each command's value is the last argument of the next.
+    pub fn pipe(&mut self, pipe: &Pipe) -> Result<Expr, Unknown> {
+        let mut value: Option<Expr> = None;
+        for command in &pipe.cmds {
+            value = Some(self.command(command, value)?);
+        }
+        value.ok_or_else(|| "an empty pipeline".to_string())
+    }
+
+    fn command(&mut self, command: &Command, piped: Option<Expr>) -> Result<Expr, Unknown> {
+        match command.args.first() {
+            Some(Arg::Identifier(_, name)) if name == "include" => {
+                self.include(&command.args[1..], piped.is_some())
+            }
+            Some(Arg::Identifier(_, name)) => {
+                let mut args = Vec::with_capacity(command.args.len());
+                for arg in &command.args[1..] {
+                    args.push(self.arg(arg)?);
+                }
+                args.extend(piped);
+                self.call(name, &command.args[1..], args)
+            }
+            Some(first)
+                if self.method_path(first).is_some() && (command.args.len() > 1 || piped.is_some()) =>
+            {
+                let path = self.method_path(first).expect("a method");
+                let mut args = Vec::new();
+                for arg in &command.args[1..] {
+                    args.push(self.arg(arg)?);
+                }
+                args.extend(piped);
+                self.method(&path, args)
+            }
+            Some(arg) if command.args.len() == 1 && piped.is_none() => self.arg(arg),
+            _ => Err("a value given arguments".to_string()),
+        }
+    }
+
+    /// Function `name` with its converted arguments (`raw`: as written, for those whose
+    /// form matters, such as the dot given to `include`).
+    fn call(&mut self, name: &str, raw: &[Arg], args: Vec<Expr>) -> Result<Expr, Unknown> {
+        match name {
+            "tpl" => self.tpl(raw, args),
+            _ => funcs::call(name, args),
+        }
+    }
+
+    /// `include "name" DOT` as a component call.
+    fn include(&mut self, raw: &[Arg], piped: bool) -> Result<Expr, Unknown> {
+        let Some(Arg::String(_, name)) = raw.first() else {
+            return Err("an include of a name computed at run time".to_string());
+        };
+        match (raw.get(1), raw.len(), piped) {
+            (Some(dot), 2, false) => self.component_call(name, Some(dot)),
+            _ => Err("an include with its dot given through a pipe or more arguments".to_string()),
+        }
+    }
+
+    /// `tpl TEXT DOT`: rudder's `tpl` renders with the template's own context.
+    fn tpl(&mut self, raw: &[Arg], args: Vec<Expr>) -> Result<Expr, Unknown> {
+        let root = raw.get(1).is_some_and(|arg| self.is_root(arg));
+        match (args.first(), root) {
+            (Some(text), true) => Ok(Expr::atom(format!("tpl(template={})", text.text))),
+            _ => Err("tpl given a dot other than the template's context".to_string()),
+        }
+    }
+
+    /// Whether `arg` is the root context: the dot where it is the root, or `$`.
+    pub fn is_root(&self, arg: &Arg) -> bool {
+        match arg {
+            Arg::Dot(_) => matches!(self.dot(), Dot::Root),
+            Arg::Variable(_, name, fields) => name == "$" && fields.is_empty() && self.root_is_context(),
+            _ => false,
+        }
+    }
+
+    /// An operand.
+    pub fn arg(&mut self, arg: &Arg) -> Result<Expr, Unknown> {
+        match arg {
+            Arg::Dot(_) => Ok(self.dot_value()),
+            Arg::Nil(_) => Ok(Expr::atom("none")),
+            Arg::Bool(_, b) => Ok(Expr::atom(b.to_string())),
+            Arg::Number(_, n) => Ok(Expr::atom(number(*n))),
+            Arg::String(_, text) => Ok(string(text)),
+            Arg::Field(_, path) => self.field(path),
+            Arg::Variable(_, name, fields) => self.variable(name, fields),
+            Arg::Identifier(_, name) => self.call(name, &[], Vec::new()),
+            Arg::Pipe(pipe) => {
+                let expr = self.pipe(pipe)?;
+                Ok(Expr::atom(expr.at(Prec::Atom)))
+            }
+            Arg::Chain(_, inner, fields) => {
+                if let (Arg::Pipe(pipe), [field]) = (inner.as_ref(), fields.as_slice())
+                    && let Some(expr) = self.files_chain(pipe, field)?
+                {
+                    return Ok(expr);
+                }
+                let base = self.arg(inner)?;
+                Ok(Expr::atom(format!("{}.{}", base.at(Prec::Atom), fields.join("."))))
+            }
+        }
+    }
+
+    /// `.a.b` of the current dot.
+    fn field(&mut self, path: &[String]) -> Result<Expr, Unknown> {
+        match self.dot().clone() {
+            Dot::Root => self.context_path(path),
+            Dot::Value(expr) => Ok(Expr::atom(format!("{}.{}", expr.at(Prec::Atom), path.join(".")))),
+        }
+    }
+
+    /// `.Values.x` and the like, read from the root context.
+    pub fn context_path(&mut self, path: &[String]) -> Result<Expr, Unknown> {
+        let Some(first) = path.first() else { return Ok(context_map()) };
+        if !CONTEXT.contains(&first.as_str()) {
+            return Err(format!("`.{}` of the context", path.join(".")));
+        }
+        self.note_context(first);
+        Ok(Expr::atom(path.join(".")))
+    }
+
+    /// `$x.a.b`, `$.a.b`
+    fn variable(&mut self, name: &str, fields: &[String]) -> Result<Expr, Unknown> {
+        if name == "$" {
+            if self.root_is_context() {
+                return self.context_path(fields);
+            }
+            let base = Expr::atom(super::emit::DOT_PARAM);
+            return Ok(path_of(base, fields));
+        }
+        let base = self.lookup(name).ok_or_else(|| format!("variable {name} is not declared"))?;
+        Ok(path_of(base, fields))
+    }
+}
+
+fn path_of(base: Expr, fields: &[String]) -> Expr {
+    if fields.is_empty() { base } else { Expr::atom(format!("{}.{}", base.at(Prec::Atom), fields.join("."))) }
+}
+
+impl Emitter<'_> {
+    /// The path of a method of the context this converter knows: `.Files.Get`,
+    /// `.Capabilities.APIVersions.Has`.
+    fn method_path(&self, arg: &Arg) -> Option<Vec<String>> {
+        let path = match arg {
+            Arg::Field(_, path) if matches!(self.dot(), Dot::Root) && self.root_is_context() => path,
+            Arg::Variable(_, name, path) if name == "$" && self.root_is_context() => path,
+            _ => return None,
+        };
+        let known = matches!(path.as_slice(), [files, m] if files == "Files" && ["Get", "Glob", "Lines"].contains(&m.as_str()))
+            || matches!(path.as_slice(), [c, a, h] if c == "Capabilities" && a == "APIVersions" && h == "Has");
+        known.then(|| path.clone())
+    }
+
+    fn method(&mut self, path: &[String], args: Vec<Expr>) -> Result<Expr, Unknown> {
+        let [arg] = args.as_slice() else {
+            return Err(format!(".{} with {} arguments", path.join("."), args.len()));
+        };
+        Ok(match path[path.len() - 1].as_str() {
+            "Get" => Expr::atom(format!("file(path={})", arg.text)),
+            "Glob" => Expr::atom(format!("files(glob={})", arg.text)),
+            "Lines" => Expr::atom(format!("file_lines(path={})", arg.text)),
+            _ => {
+                self.note_context("Capabilities");
+                Expr::new(format!("{} in Capabilities.APIVersions", arg.at(Prec::Concat)), Prec::Compare)
+            }
+        })
+    }
+
+    /// `(.Files.Glob "x").AsConfig` and `.AsSecrets`.
+    fn files_chain(&mut self, pipe: &Pipe, field: &str) -> Result<Option<Expr>, Unknown> {
+        let filter = match field {
+            "AsConfig" => "as_config",
+            "AsSecrets" => "as_secrets",
+            _ => return Ok(None),
+        };
+        let files = self.pipe(pipe)?;
+        Ok(files.text.starts_with("files(").then(|| files.filter(filter)))
+    }
+}
+
+/// A Go numeric constant as Tera writes it.
+fn number(n: Number) -> String {
+    match n {
+        Number::Int(i) => i.to_string(),
+        Number::Uint(u) => u.to_string(),
+        Number::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.1}"),
+        Number::Float(f) => f.to_string(),
+    }
+}

@@ -1,0 +1,188 @@
+//! `rudder convert`'s library side: a Helm chart (Go templates) written out as a rudder
+//! chart in Tera that people keep. Every file of the chart is carried over as it is but
+//! the templates ([`emit`]: text, layout and comments kept, each action as the Tera of
+//! the same meaning, [`names`]: defines as components) and `Chart.yaml`, which gains the
+//! annotation `rudder.dev/templates: tera`; subcharts are converted in turn. What has no
+//! Tera counterpart yet stays as a marker comment at its place, listed in
+//! [`Conversion::places`].
+
+mod control;
+mod emit;
+mod expr;
+mod funcs;
+mod names;
+
+use crate::chart::{Chart, Dialect};
+use anyhow::{Context, Result, bail};
+use std::collections::BTreeMap;
+
+/// A converted chart tree.
+#[derive(Debug, Default)]
+pub struct Conversion {
+    /// Every file of the converted chart, by path under its directory.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Places left for a person, in file order.
+    pub places: Vec<Place>,
+}
+
+/// A marker the conversion left: where (the converted file, line and column from 1) and
+/// what the Go template does there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub what: String,
+}
+
+/// The annotation that names a chart's template dialect.
+const DIALECT_KEY: &str = crate::chart::DIALECT_ANNOTATION;
+
+/// Converts `chart` and its subcharts. A chart already in Tera is carried over as it is,
+/// so converting a converted chart changes nothing.
+pub fn convert(chart: &Chart) -> Result<Conversion> {
+    let mut conversion = Conversion::default();
+    convert_into(chart, "", &mut conversion)?;
+    Ok(conversion)
+}
+
+fn convert_into(chart: &Chart, prefix: &str, out: &mut Conversion) -> Result<()> {
+    let go = chart.dialect()? == Dialect::Go;
+    let mut parsed = Vec::new();
+    if go {
+        for template in &chart.templates {
+            let tree = crate::translate::parse::parse(&template.text).map_err(|e| {
+                let (line, column) = crate::translate::line_col(&template.text, e.pos);
+                anyhow::anyhow!(
+                    "{}/templates/{}:{line}:{column}: {}",
+                    chart.dir.display(),
+                    template.path,
+                    e.message
+                )
+            })?;
+            parsed.push((format!("templates/{}", template.path), template, tree.root));
+        }
+    }
+    let lists: Vec<(String, &crate::translate::ast::List)> =
+        parsed.iter().map(|(path, _, root)| (path.clone(), root)).collect();
+    let components = names::components(&lists);
+    let mut usage = BTreeMap::new();
+    let mut written: BTreeMap<String, String> = BTreeMap::new();
+    for (path, template, root) in &parsed {
+        let emitter = emit::Emitter::new(path, &template.text, &components, &chart.values).file(root);
+        for (at, what) in &emitter.places {
+            let (line, column) = crate::translate::line_col(&emitter.out, *at);
+            out.places.push(Place { file: format!("{prefix}{path}"), line, column, what: what.clone() });
+        }
+        usage.extend(emitter.usage);
+        written.insert(path.clone(), emitter.out);
+    }
+    let params = parameters(&components, &usage);
+    for source in chart.sources.iter() {
+        let path = format!("{prefix}{}", source.path);
+        let bytes = if let Some(text) = written.remove(&source.path) {
+            fill_parameters(&text, &params).into_bytes()
+        } else if source.path == "Chart.yaml" && go {
+            mark_tera(&chart.chart_yaml)
+                .with_context(|| format!("{}/Chart.yaml", chart.dir.display()))?
+                .into_bytes()
+        } else {
+            source.bytes.clone()
+        };
+        out.files.insert(path, bytes);
+    }
+    for sub in &chart.subcharts {
+        let Some(entry) = &sub.entry else { continue };
+        let dir = entry.strip_suffix(".tgz").map_or(entry.as_str(), |_| sub.chart.meta.name.as_str());
+        convert_into(&sub.chart, &format!("{prefix}charts/{dir}/"), out)?;
+    }
+    Ok(())
+}
+
+/// Each component's parameters: `dot`, or the parts of the context it and the
+/// components it calls read, in the context's order.
+fn parameters(
+    components: &names::Components,
+    usage: &BTreeMap<String, emit::Usage>,
+) -> BTreeMap<String, String> {
+    let mut reads: BTreeMap<&str, std::collections::BTreeSet<String>> =
+        usage.iter().map(|(name, u)| (name.as_str(), u.context.clone())).collect();
+    loop {
+        let mut changed = false;
+        for (name, u) in usage {
+            for callee in &u.calls {
+                let more = reads.get(callee.as_str()).cloned().unwrap_or_default();
+                let own = reads.entry(name.as_str()).or_default();
+                let before = own.len();
+                own.extend(more);
+                changed |= own.len() != before;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    components
+        .values()
+        .map(|c| {
+            let list = match c.class {
+                names::Class::Value => emit::DOT_PARAM.to_string(),
+                names::Class::Context => {
+                    let own = reads.get(c.name.as_str()).cloned().unwrap_or_default();
+                    let parts: Vec<String> =
+                        expr::CONTEXT.iter().filter(|p| own.contains(**p)).map(|p| format!("@{p}")).collect();
+                    parts.join(", ")
+                }
+            };
+            (c.name.clone(), list)
+        })
+        .collect()
+}
+
+fn fill_parameters(text: &str, params: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(emit::PARAMS) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let end = after.find(emit::PARAMS).expect("a placeholder is closed");
+        out.push_str(params.get(&after[..end]).map_or("", String::as_str));
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `Chart.yaml` with `rudder.dev/templates: tera`, its comments and layout kept.
+fn mark_tera(text: &str) -> Result<String> {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let existing = lines.iter().position(|l| l.trim_start().starts_with(&format!("{DIALECT_KEY}:")));
+    if let Some(at) = existing {
+        let indent = lines[at].len() - lines[at].trim_start().len();
+        lines[at] = format!("{}{DIALECT_KEY}: tera", " ".repeat(indent));
+    } else if let Some(at) = lines.iter().position(|l| l.trim_end() == "annotations:") {
+        let indent = lines[at + 1..]
+            .iter()
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .map(|l| l.len() - l.trim_start().len())
+            .filter(|n| *n > 0)
+            .unwrap_or(2);
+        lines.insert(at + 1, format!("{}{DIALECT_KEY}: tera", " ".repeat(indent)));
+    } else if lines.iter().any(|l| l.starts_with("annotations:")) {
+        bail!("annotations written in flow style: add `{DIALECT_KEY}: tera` to them by hand");
+    } else {
+        lines.push("annotations:".to_string());
+        lines.push(format!("  {DIALECT_KEY}: tera"));
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    let meta = crate::yaml::parse_mapping(&out, crate::yaml::Schema::Core, "Chart.yaml")
+        .context("not valid YAML once annotated")?;
+    if meta.get("annotations").and_then(|a| a.get(DIALECT_KEY)).and_then(|v| v.as_str()) != Some("tera") {
+        bail!("the annotation `{DIALECT_KEY}: tera` could not be added; add it by hand");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;
