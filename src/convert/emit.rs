@@ -54,6 +54,8 @@ pub struct Emitter<'a> {
     dots: Vec<Dot>,
     scopes: Vec<Vec<Variable>>,
     pub(super) loops: usize,
+    /// Statements the next tag needs first (a file captured as a string).
+    pub(super) preludes: Vec<String>,
     /// The component being written, and what it uses.
     pub(super) current: Option<(String, Class)>,
     pub usage: BTreeMap<String, Usage>,
@@ -95,6 +97,7 @@ impl<'a> Emitter<'a> {
             dots: vec![Dot::Root],
             scopes: vec![Vec::new()],
             loops: 0,
+            preludes: Vec::new(),
             current: None,
             usage: BTreeMap::new(),
         }
@@ -171,7 +174,14 @@ impl<'a> Emitter<'a> {
         let [variable] = pipe.decl.as_slice() else {
             return Err("a declaration of two variables outside range".to_string());
         };
-        let value = self.pipe(pipe)?;
+        let value = self.pipe(pipe);
+        if !pipe.is_assign && self.lookup(&variable.name).is_none() {
+            // Later uses still convert when this declaration is left for a person.
+            if value.is_err() {
+                self.bind(&variable.name);
+            }
+        }
+        let value = value?;
         if pipe.is_assign {
             let (tera, loops) = self.variable_of(&variable.name)?;
             let keyword = if loops == self.loops {
@@ -320,8 +330,15 @@ impl<'a> Emitter<'a> {
 
     /// The first half of a tag: its opening, left marker and body.
     pub(super) fn write_open(&mut self, tag: Tag, open: &str, body: &str) {
+        let mut left = tag.left;
+        for prelude in std::mem::take(&mut self.preludes) {
+            self.out.push_str(if left { "{%- " } else { "{% " });
+            self.out.push_str(&prelude);
+            self.out.push_str(" %}");
+            left = false;
+        }
         self.out.push_str(open);
-        self.out.push_str(if tag.left { "- " } else { " " });
+        self.out.push_str(if left { "- " } else { " " });
         self.out.push_str(body);
     }
 
@@ -354,6 +371,7 @@ impl<'a> Emitter<'a> {
     /// the Go source, for a person to finish.
     pub(super) fn marker(&mut self, tag: Tag, what: &str) {
         let go = self.src[tag.start..tag.end].replace("#}", "# }");
+        self.preludes.clear();
         self.places.push((self.out.len(), what.to_string()));
         self.write_tag(tag, "{#", &format!("rudder convert: {what}: {go}"), "#}");
     }

@@ -128,6 +128,12 @@ impl Emitter<'_> {
 
     /// `include "name" DOT` as a component call.
     fn include(&mut self, raw: &[Arg], piped: bool) -> Result<Expr, Unknown> {
+        if let (Some(Arg::Pipe(name)), Some(dot), false) = (raw.first(), raw.get(1), piped)
+            && let Some(file) = self.template_file(name)
+            && self.is_root(dot)
+        {
+            return Ok(self.capture_file(&file));
+        }
         let Some(Arg::String(_, name)) = raw.first() else {
             return Err("an include of a name computed at run time".to_string());
         };
@@ -135,6 +141,33 @@ impl Emitter<'_> {
             (Some(dot), 2, false) => self.component_call(name, Some(dot)),
             _ => Err("an include with its dot given through a pipe or more arguments".to_string()),
         }
+    }
+
+    /// The file `(print $.Template.BasePath "/x.yaml")` names, under `templates/`.
+    fn template_file(&self, name: &Pipe) -> Option<String> {
+        let [command] = name.cmds.as_slice() else { return None };
+        let [Arg::Identifier(_, f), base, Arg::String(_, rest)] = command.args.as_slice() else {
+            return None;
+        };
+        let base_path = |path: &[String]| path == ["Template", "BasePath"];
+        let is_base = match base {
+            Arg::Field(_, path) => {
+                matches!(self.dot(), Dot::Root) && self.root_is_context() && base_path(path)
+            }
+            Arg::Variable(_, v, path) => v == "$" && self.root_is_context() && base_path(path),
+            _ => false,
+        };
+        (f == "print" && is_base && rest.starts_with('/')).then(|| rest[1..].to_string())
+    }
+
+    /// A rendered file as a string: set before the tag that uses it.
+    fn capture_file(&mut self, file: &str) -> Expr {
+        let stem = file.rsplit('/').next().unwrap_or(file).split('.').next().unwrap_or("rendered");
+        let name = self.fresh(stem);
+        self.bind_expr("", Expr::atom(name.clone()));
+        let include = string(file).text;
+        self.preludes.push(format!("set {name} %}}{{% include {include} %}}{{% endset"));
+        Expr::atom(name)
     }
 
     /// `tpl TEXT DOT`: rudder's `tpl` renders with the template's own context.

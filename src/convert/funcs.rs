@@ -23,9 +23,10 @@ pub fn call(name: &str, mut args: Vec<Expr>) -> Result<Expr, Unknown> {
         return Ok(subject.filter(&format!("{filter}({})", kwargs.join(", "))));
     }
     match name {
+        "and" | "or" if args.len() == 1 => Ok(args.remove(0)),
         "and" | "or" => {
-            if args.len() < 2 {
-                return Err(format!("{name} with {} arguments", args.len()));
+            if args.is_empty() {
+                return Err(format!("{name} with no arguments"));
             }
             let prec = if name == "and" { Prec::And } else { Prec::Or };
             let parts: Vec<String> = args.iter().map(|a| a.at(next(prec))).collect();
@@ -98,7 +99,47 @@ pub fn call(name: &str, mut args: Vec<Expr>) -> Result<Expr, Unknown> {
         "list" => Ok(Expr::atom(format!("[{}]", texts(&args).join(", ")))),
         "dict" => dict(&args),
         "printf" => printf(args),
-        "print" if args.iter().all(is_string) => Ok(concat(args)),
+        // Go's `print` puts a space only between two operands that are not strings; charts
+        // print strings.
+        "print" if !args.is_empty() => {
+            Ok(if args.len() == 1 { args.remove(0).filter("to_string") } else { concat(args) })
+        }
+        "add" | "sub" | "mul" | "addf" | "subf" | "mulf" | "divf" | "mod" | "div" if args.len() >= 2 => {
+            let op = match name {
+                "add" | "addf" => " + ",
+                "sub" | "subf" => " - ",
+                "mul" | "mulf" => " * ",
+                "divf" => " / ",
+                "div" => " // ",
+                _ => " % ",
+            };
+            let parts: Vec<String> = args.iter().map(|a| a.at(Prec::Filter)).collect();
+            Ok(Expr::new(parts.join(op), Prec::Concat))
+        }
+        "add1" => {
+            arity(1)?;
+            Ok(Expr::new(format!("{} + 1", args[0].at(Prec::Filter)), Prec::Concat))
+        }
+        "concat" => {
+            let mut parts = args.into_iter();
+            let first = parts.next().ok_or_else(|| "concat with no arguments".to_string())?;
+            Ok(parts.fold(first, |acc, next| acc.filter(&format!("concat(with={})", next.text))))
+        }
+        "merge" | "mergeOverwrite" if args.len() >= 2 => {
+            let filter = if name == "merge" { "merge" } else { "merge_overwrite" };
+            let mut parts = args.into_iter();
+            let first = parts.next().expect("two arguments");
+            Ok(parts.fold(first, |acc, next| acc.filter(&format!("{filter}(with={})", next.text))))
+        }
+        "omit" | "pick" if !args.is_empty() => {
+            let keys = texts(&args[1..]).join(", ");
+            Ok(args[0].filter(&format!("{name}(keys=[{keys}])")))
+        }
+        "dig" if args.len() >= 3 => {
+            let map = args.pop().expect("three arguments");
+            let default = args.pop().expect("three arguments");
+            Ok(map.filter(&format!("dig(path=[{}], default={})", texts(&args).join(", "), default.text)))
+        }
         "fail" => {
             arity(1)?;
             Ok(Expr::atom(format!("fail(message={})", args[0].text)))
@@ -205,7 +246,7 @@ fn printf(mut args: Vec<Expr>) -> Result<Expr, Unknown> {
         }
         return Ok(match parts.len() {
             0 => string(""),
-            1 => parts.remove(0).filter("string"),
+            1 => parts.remove(0).filter("to_string"),
             _ => concat(parts),
         });
     }
@@ -226,8 +267,8 @@ fn plain_filter(name: &str) -> Option<&'static str> {
     Some(match name {
         "quote" => "quote",
         "squote" => "squote",
-        "toYaml" => "to_yaml",
-        "toJson" => "to_json",
+        "toYaml" => "to_yaml(helm=true)",
+        "toJson" => "to_json(helm=true)",
         "fromYaml" => "from_yaml",
         "fromJson" => "from_json",
         "upper" => "upper",

@@ -168,8 +168,14 @@ fn mark_tera(text: &str) -> Result<String> {
             .filter(|n| *n > 0)
             .unwrap_or(2);
         lines.insert(at + 1, format!("{}{DIALECT_KEY}: tera", " ".repeat(indent)));
+    } else if let Some(at) = lines.iter().position(|l| l.starts_with("annotations:") && l.contains('{')) {
+        let line = &lines[at];
+        let brace = line.find('{').expect("a brace");
+        let rest = line[brace + 1..].trim_start();
+        let sep = if rest.starts_with('}') { "" } else { ", " };
+        lines[at] = format!("{}{{{DIALECT_KEY}: tera{sep}{rest}", &line[..brace]);
     } else if lines.iter().any(|l| l.starts_with("annotations:")) {
-        bail!("annotations written in flow style: add `{DIALECT_KEY}: tera` to them by hand");
+        bail!("annotations written in a style rudder cannot edit: add `{DIALECT_KEY}: tera` to them by hand");
     } else {
         lines.push("annotations:".to_string());
         lines.push(format!("  {DIALECT_KEY}: tera"));

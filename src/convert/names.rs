@@ -159,6 +159,18 @@ fn visit_pipe(pipe: &Pipe, from: Option<&str>, rebound: bool, sites: &mut Vec<Si
 }
 
 fn visit_arg(arg: &Arg, from: Option<&str>, rebound: bool, sites: &mut Vec<Site>) {
+    // A define that reads `.context` or `.name` of its dot is not given the context.
+    let read = match arg {
+        Arg::Field(_, path) if !rebound => path.first(),
+        Arg::Variable(_, name, path) if name == "$" => path.first(),
+        _ => None,
+    };
+    if let (Some(define), Some(field)) = (from, read)
+        && !super::expr::CONTEXT.contains(&field.as_str())
+        && !["Files", "Subcharts"].contains(&field.as_str())
+    {
+        sites.push(Site { from: None, target: define.to_string(), context: false });
+    }
     match arg {
         Arg::Pipe(pipe) => visit_pipe(pipe, from, rebound, sites),
         Arg::Chain(_, inner, _) => visit_arg(inner, from, rebound, sites),

@@ -47,18 +47,26 @@ fn defined(value: &Value, filter: &str) -> TeraResult<()> {
 }
 
 /// Block YAML of any value, YAML-1.1-safe, keys in their original order, no trailing
-/// newline (as Helm's `toYaml`).
-fn to_yaml(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+/// newline (as Helm's `toYaml`); with `helm=true`, byte for byte what Helm's `toYaml`
+/// writes (keys sorted, go-yaml v2's styles), as `rudder convert` writes it.
+fn to_yaml(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     defined(value, "to_yaml")?;
+    if kwargs.get::<bool>("helm")?.unwrap_or(false) {
+        return super::go::helm_to_yaml(value).ok_or_else(|| message("to_yaml: a NaN or infinite number"));
+    }
     let yaml = serde_yaml::to_value(value).map_err(message)?;
     let mut text = crate::yaml::to_string(&yaml);
     text.truncate(text.trim_end_matches('\n').len());
     Ok(text)
 }
 
-/// Compact JSON, keys in their original order.
-fn to_json(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+/// Compact JSON, keys in their original order; with `helm=true`, as Helm's `toJson`
+/// writes it (keys sorted, `<`, `>`, `&` escaped).
+fn to_json(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     defined(value, "to_json")?;
+    if kwargs.get::<bool>("helm")?.unwrap_or(false) {
+        return super::go::helm_to_json(value).ok_or_else(|| message("to_json: a NaN or infinite number"));
+    }
     serde_json::to_string(value).map_err(message)
 }
 

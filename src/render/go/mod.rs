@@ -22,6 +22,21 @@ pub mod value;
 use std::sync::Arc;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
+/// Helm's `toYaml` of `value`, byte for byte (go-yaml v2 after a JSON round trip, one
+/// trailing newline dropped): for Tera's `to_yaml(helm=true)`.
+pub fn helm_to_yaml(value: &Value) -> Option<String> {
+    let mut text = goyaml::to_yaml(value, false)?;
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    Some(text)
+}
+
+/// Helm's `toJson` of `value`: keys sorted, `<`, `>` and `&` escaped as Go's encoder does.
+pub fn helm_to_json(value: &Value) -> Option<String> {
+    encoding::json(value, true, None)
+}
+
 /// Registers every function a translated Go template may call.
 pub fn register(tera: &mut Tera, shared: &Arc<engine::Shared>) {
     strings::register_all(tera);
