@@ -204,7 +204,7 @@ impl Emitter<'_> {
                     format!("{fallback} false")
                 };
                 self.marker(Tag { right: false, ..tag }, &what);
-                self.out.push_str(&format!("{{% {fallback}{} %}}", if tag.right { " -" } else { "" }));
+                self.out.push_str(&format!("{{% {fallback} {}%}}", if tag.right { "-" } else { "" }));
             }
         }
     }

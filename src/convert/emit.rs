@@ -174,6 +174,11 @@ impl<'a> Emitter<'a> {
         let [variable] = pipe.decl.as_slice() else {
             return Err("a declaration of two variables outside range".to_string());
         };
+        if variable.name == "$_"
+            && let Some(change) = self.change_in_place(pipe)
+        {
+            return change.map(|set| (set, None));
+        }
         let value = self.pipe(pipe);
         if !pipe.is_assign && self.lookup(&variable.name).is_none() {
             // Later uses still convert when this declaration is left for a person.
@@ -195,6 +200,44 @@ impl<'a> Emitter<'a> {
         }
         let (name, note) = self.bind(&variable.name);
         Ok((format!("set {name} = {}", value.text), note))
+    }
+
+    /// `$_ := set $d "k" v` (and `unset`, `merge`, `mergeOverwrite`): Go changes the map
+    /// `$d` holds; Tera sets `d` to the changed copy. `None` where the pipeline is not one.
+    fn change_in_place(&mut self, pipe: &crate::translate::ast::Pipe) -> Option<Result<String, Unknown>> {
+        use crate::translate::ast::Arg;
+        let [command] = pipe.cmds.as_slice() else { return None };
+        let [Arg::Identifier(_, function), Arg::Variable(_, target, fields), rest @ ..] =
+            command.args.as_slice()
+        else {
+            return None;
+        };
+        if !["set", "unset", "merge", "mergeOverwrite"].contains(&function.as_str())
+            || target == "$"
+            || !fields.is_empty()
+        {
+            return None;
+        }
+        Some((|| {
+            let (tera, loops) = self.variable_of(target)?;
+            let mut args = Vec::new();
+            for arg in rest {
+                args.push(self.arg(arg)?);
+            }
+            let filter = match (function.as_str(), args.as_slice()) {
+                ("set", [key, value]) => format!("set_key(key={}, value={})", key.text, value.text),
+                ("unset", [key]) => format!("unset_key(key={})", key.text),
+                ("merge", [other]) => format!("merge(with={})", other.text),
+                ("mergeOverwrite", [other]) => format!("merge_overwrite(with={})", other.text),
+                _ => return Err(format!("{function} with {} arguments", args.len() + 1)),
+            };
+            let keyword = match loops {
+                l if l == self.loops => "set",
+                0 => "set_global",
+                _ => return Err("a change to a map of an outer range".to_string()),
+            };
+            Ok(format!("{keyword} {} = {}", tera.text, tera.filter(&filter).text))
+        })())
     }
 
     /// Declares Go variable `go` in the innermost scope and returns its Tera name: its own

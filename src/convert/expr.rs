@@ -210,7 +210,7 @@ impl Emitter<'_> {
                     return Ok(expr);
                 }
                 let base = self.arg(inner)?;
-                Ok(Expr::atom(format!("{}.{}", base.at(Prec::Atom), fields.join("."))))
+                Ok(path_of(base, fields))
             }
         }
     }
@@ -219,7 +219,7 @@ impl Emitter<'_> {
     fn field(&mut self, path: &[String]) -> Result<Expr, Unknown> {
         match self.dot().clone() {
             Dot::Root => self.context_path(path),
-            Dot::Value(expr) => Ok(Expr::atom(format!("{}.{}", expr.at(Prec::Atom), path.join(".")))),
+            Dot::Value(expr) => Ok(path_of(expr, path)),
         }
     }
 
@@ -247,8 +247,37 @@ impl Emitter<'_> {
     }
 }
 
-fn path_of(base: Expr, fields: &[String]) -> Expr {
-    if fields.is_empty() { base } else { Expr::atom(format!("{}.{}", base.at(Prec::Atom), fields.join("."))) }
+/// `base.a.b`; Tera reads fields only after a name, a field or a subscript, so the fields
+/// of anything else (a call, a filter) are read with `get`.
+pub fn path_of(base: Expr, fields: &[String]) -> Expr {
+    if fields.is_empty() {
+        return base;
+    }
+    if is_plain_path(&base.text) {
+        return Expr::atom(format!("{}.{}", base.text, fields.join(".")));
+    }
+    fields.iter().fold(base, |acc, field| acc.filter(&format!("get(key={})", string(field).text)))
+}
+
+/// A name followed by fields and subscripts: `a.b["c"].d`.
+pub fn is_plain_path(text: &str) -> bool {
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            _ if quoted => {}
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            c if c.is_ascii_alphanumeric() || c == '_' || c == '.' => {}
+            _ => return false,
+        }
+        if i == 0 && !(c.is_ascii_alphabetic() || c == '_') {
+            return false;
+        }
+    }
+    !text.is_empty()
 }
 
 impl Emitter<'_> {

@@ -96,7 +96,11 @@ pub fn call(name: &str, mut args: Vec<Expr>) -> Result<Expr, Unknown> {
             Ok(args[1]
                 .filter(&format!("regex_replace_all(regex={}, replacement={})", args[0].text, args[2].text)))
         }
-        "list" => Ok(Expr::atom(format!("[{}]", texts(&args).join(", ")))),
+        "typeIs" => {
+            arity(2)?;
+            Ok(Expr::new(format!("{} == {}", args[1].filter("type_of").text, args[0].text), Prec::Compare))
+        }
+        "list" | "tuple" => Ok(Expr::atom(format!("[{}]", texts(&args).join(", ")))),
         "dict" => dict(&args),
         "printf" => printf(args),
         // Go's `print` puts a space only between two operands that are not strings; charts
@@ -152,6 +156,9 @@ pub fn call(name: &str, mut args: Vec<Expr>) -> Result<Expr, Unknown> {
         "until" => {
             arity(1)?;
             Ok(Expr::atom(format!("until(count={})", args[0].text)))
+        }
+        "index" if !args.is_empty() && !super::expr::is_plain_path(&args[0].text) => {
+            Err("index of a value that is not a path".to_string())
         }
         "index" if !args.is_empty() => {
             let mut out = args[0].at(Prec::Atom);
