@@ -175,7 +175,11 @@ impl Emitter<'_> {
                 Walk::Map
             }
             Some(_) => Walk::List,
-            None if pipe.decl.len() == 2 => Walk::Map,
+            // The names a chart gives the two variables tell: `$i, $x` walk a list.
+            None if pipe.decl.len() == 2 => {
+                let first = pipe.decl[0].name.trim_start_matches('$');
+                if ["i", "idx", "index", "n", "_"].contains(&first) { Walk::List } else { Walk::Map }
+            }
             None => Walk::List,
         }
     }

@@ -56,6 +56,8 @@ pub struct Emitter<'a> {
     pub(super) loops: usize,
     /// Statements the next tag needs first (a file captured as a string).
     pub(super) preludes: Vec<String>,
+    /// Whether the file calls `tpl` (its strings are Go text in the chart's values).
+    pub uses_tpl: bool,
     /// The component being written, and what it uses.
     pub(super) current: Option<(String, Class)>,
     pub usage: BTreeMap<String, Usage>,
@@ -98,6 +100,7 @@ impl<'a> Emitter<'a> {
             scopes: vec![Vec::new()],
             loops: 0,
             preludes: Vec::new(),
+            uses_tpl: false,
             current: None,
             usage: BTreeMap::new(),
         }
@@ -220,6 +223,9 @@ impl<'a> Emitter<'a> {
         }
         Some((|| {
             let (tera, loops) = self.variable_of(target)?;
+            if !tera.text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(format!("{function} of a map reached through {target}"));
+            }
             let mut args = Vec::new();
             for arg in rest {
                 args.push(self.arg(arg)?);

@@ -173,9 +173,13 @@ impl Emitter<'_> {
     /// `tpl TEXT DOT`: rudder's `tpl` renders with the template's own context.
     fn tpl(&mut self, raw: &[Arg], args: Vec<Expr>) -> Result<Expr, Unknown> {
         let root = raw.get(1).is_some_and(|arg| self.is_root(arg));
-        match (args.first(), root) {
-            (Some(text), true) => Ok(Expr::atom(format!("tpl(template={})", text.text))),
-            _ => Err("tpl given a dot other than the template's context".to_string()),
+        self.uses_tpl = true;
+        match (args.as_slice(), root) {
+            ([text, _], true) => Ok(Expr::atom(format!("tpl(template={})", text.text))),
+            ([text, context], false) => {
+                Ok(Expr::atom(format!("tpl(template={}, context={})", text.text, context.text)))
+            }
+            _ => Err(format!("tpl with {} arguments", args.len())),
         }
     }
 

@@ -67,6 +67,7 @@ fn convert_into(chart: &Chart, prefix: &str, out: &mut Conversion) -> Result<()>
         parsed.iter().map(|(path, _, root)| (path.clone(), root)).collect();
     let components = names::components(&lists);
     let mut usage = BTreeMap::new();
+    let mut uses_tpl = false;
     let mut written: BTreeMap<String, String> = BTreeMap::new();
     for (path, template, root) in &parsed {
         let emitter = emit::Emitter::new(path, &template.text, &components, &chart.values).file(root);
@@ -75,6 +76,7 @@ fn convert_into(chart: &Chart, prefix: &str, out: &mut Conversion) -> Result<()>
             out.places.push(Place { file: format!("{prefix}{path}"), line, column, what: what.clone() });
         }
         usage.extend(emitter.usage);
+        uses_tpl |= emitter.uses_tpl;
         written.insert(path.clone(), emitter.out);
     }
     let params = parameters(&components, &usage);
@@ -83,7 +85,7 @@ fn convert_into(chart: &Chart, prefix: &str, out: &mut Conversion) -> Result<()>
         let bytes = if let Some(text) = written.remove(&source.path) {
             fill_parameters(&text, &params).into_bytes()
         } else if source.path == "Chart.yaml" && go {
-            mark_tera(&chart.chart_yaml)
+            mark_tera(&chart.chart_yaml, uses_tpl)
                 .with_context(|| format!("{}/Chart.yaml", chart.dir.display()))?
                 .into_bytes()
         } else {
@@ -153,13 +155,20 @@ fn fill_parameters(text: &str, params: &BTreeMap<String, String>) -> String {
     out
 }
 
-/// `Chart.yaml` with `rudder.dev/templates: tera`, its comments and layout kept.
-fn mark_tera(text: &str) -> Result<String> {
+/// `Chart.yaml` with `rudder.dev/templates: tera` (and, for a chart whose templates call
+/// `tpl`, `rudder.dev/tpl: go`: its values hold Go text), its comments and layout kept.
+fn mark_tera(text: &str, tpl: bool) -> Result<String> {
+    let text = mark(text, DIALECT_KEY, "tera")?;
+    if tpl { mark(&text, crate::render::TPL_ANNOTATION, "go") } else { Ok(text) }
+}
+
+/// `text` with annotation `key: value`.
+fn mark(text: &str, key: &str, value: &str) -> Result<String> {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let existing = lines.iter().position(|l| l.trim_start().starts_with(&format!("{DIALECT_KEY}:")));
+    let existing = lines.iter().position(|l| l.trim_start().starts_with(&format!("{key}:")));
     if let Some(at) = existing {
         let indent = lines[at].len() - lines[at].trim_start().len();
-        lines[at] = format!("{}{DIALECT_KEY}: tera", " ".repeat(indent));
+        lines[at] = format!("{}{key}: {value}", " ".repeat(indent));
     } else if let Some(at) = lines.iter().position(|l| l.trim_end() == "annotations:") {
         let indent = lines[at + 1..]
             .iter()
@@ -167,25 +176,25 @@ fn mark_tera(text: &str) -> Result<String> {
             .map(|l| l.len() - l.trim_start().len())
             .filter(|n| *n > 0)
             .unwrap_or(2);
-        lines.insert(at + 1, format!("{}{DIALECT_KEY}: tera", " ".repeat(indent)));
+        lines.insert(at + 1, format!("{}{key}: {value}", " ".repeat(indent)));
     } else if let Some(at) = lines.iter().position(|l| l.starts_with("annotations:") && l.contains('{')) {
         let line = &lines[at];
         let brace = line.find('{').expect("a brace");
         let rest = line[brace + 1..].trim_start();
         let sep = if rest.starts_with('}') { "" } else { ", " };
-        lines[at] = format!("{}{{{DIALECT_KEY}: tera{sep}{rest}", &line[..brace]);
+        lines[at] = format!("{}{{{key}: {value}{sep}{rest}", &line[..brace]);
     } else if lines.iter().any(|l| l.starts_with("annotations:")) {
-        bail!("annotations written in a style rudder cannot edit: add `{DIALECT_KEY}: tera` to them by hand");
+        bail!("annotations written in a style rudder cannot edit: add `{key}: {value}` to them by hand");
     } else {
         lines.push("annotations:".to_string());
-        lines.push(format!("  {DIALECT_KEY}: tera"));
+        lines.push(format!("  {key}: {value}"));
     }
     let mut out = lines.join("\n");
     out.push('\n');
     let meta = crate::yaml::parse_mapping(&out, crate::yaml::Schema::Core, "Chart.yaml")
         .context("not valid YAML once annotated")?;
-    if meta.get("annotations").and_then(|a| a.get(DIALECT_KEY)).and_then(|v| v.as_str()) != Some("tera") {
-        bail!("the annotation `{DIALECT_KEY}: tera` could not be added; add it by hand");
+    if meta.get("annotations").and_then(|a| a.get(key)).and_then(|v| v.as_str()) != Some(value) {
+        bail!("the annotation `{key}: {value}` could not be added; add it by hand");
     }
     Ok(out)
 }

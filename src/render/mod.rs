@@ -55,6 +55,10 @@ struct Unit<'c> {
     is_root: bool,
 }
 
+/// The annotation that says a Tera chart's `tpl` strings are Go templates (`go`), as the
+/// values of a chart `rudder convert` wrote still hold them.
+pub const TPL_ANNOTATION: &str = "rudder.dev/tpl";
+
 /// Which templates a render renders: `None` for all, or a predicate on a template's path
 /// under the root chart (`templates/x.yaml`, `charts/sub/templates/y.yaml`), as
 /// `--show-only` names them.
@@ -322,7 +326,8 @@ fn compile(
     }
     if sources.iter().any(|(_, text)| text.contains("tpl(")) {
         let owned = sources.iter().map(|(name, text)| (name.clone(), text.to_string())).collect();
-        let chart = tpl::Chart::new(owned, prefixes.clone(), unit.chart.files.clone());
+        let go = unit.chart.meta.annotations.get(TPL_ANNOTATION).is_some_and(|v| v.trim() == "go");
+        let chart = tpl::Chart::new(owned, prefixes.clone(), unit.chart.files.clone(), go);
         tera.register_function("tpl", move |kwargs: Kwargs, state: &State| tpl::tpl(&chart, &kwargs, state));
     }
     tera.set_fallback_prefixes(prefixes.clone()).map_err(|e| anyhow!("{e}"))?;

@@ -1,7 +1,8 @@
 //! `tpl(template=STRING)`: Helm's `tpl`, a string rendered as a template of the current
 //! chart, with the current context (`Values`, `Chart`, `Release`, `Capabilities`,
-//! `Template`, `Environment`) and the chart's partials. The string is Tera, not Go
-//! template syntax (docs/charts.md says how to write such values for rudder). Bounded as
+//! `Template`, `Environment`, or the map `context=` gives) and the chart's partials. The
+//! string is Tera (docs/charts.md says how to write such values for rudder), or Go where
+//! the chart says so (`rudder.dev/tpl: go`, as `rudder convert` writes it). Bounded as
 //! any render: its size by `file-bytes`, its output by `template-output`, and one level
 //! deep (a `tpl` inside a `tpl` is an error).
 
@@ -13,6 +14,8 @@ pub struct Chart {
     pub sources: Vec<(String, String)>,
     pub prefixes: Vec<String>,
     pub files: crate::chart::Files,
+    /// The strings are Go templates (the chart's annotation `rudder.dev/tpl: go`).
+    pub go: bool,
     engine: OnceLock<Result<Tera, String>>,
 }
 
@@ -21,8 +24,9 @@ impl Chart {
         sources: Vec<(String, String)>,
         prefixes: Vec<String>,
         files: crate::chart::Files,
+        go: bool,
     ) -> Arc<Chart> {
-        Arc::new(Chart { sources, prefixes, files, engine: OnceLock::new() })
+        Arc::new(Chart { sources, prefixes, files, go, engine: OnceLock::new() })
     }
 
     fn engine(&self) -> TeraResult<&Tera> {
@@ -51,11 +55,29 @@ pub fn tpl(chart: &Chart, kwargs: &Kwargs, state: &State) -> TeraResult<String> 
             "tpl: the template is more than {limit} bytes (limit file-bytes)"
         )));
     }
+    // `context=`: a map of those parts given explicitly (a component of a converted chart
+    // holds the template's context as a value).
+    let given: Option<tera::Value> = kwargs.get("context")?;
     let mut context = Context::new();
     for name in ["Values", "Chart", "Release", "Capabilities", "Template", "Environment"] {
-        if let Some(value) = state.get::<tera::Value>(name)? {
+        let value = match &given {
+            Some(map) => map.as_map().and_then(|m| m.get(&tera::value::Key::from(name))).cloned(),
+            None => state.get::<tera::Value>(name)?,
+        };
+        if let Some(value) = value {
             context.insert(name, &value);
         }
+    }
+    if chart.go {
+        let mut root = tera::Map::new();
+        for name in GO_CONTEXT {
+            if let Some(value) = context.get(name) {
+                root.insert(name.into(), value.clone());
+            }
+        }
+        let out = super::go::render_text(template, &tera::Value::from(root))
+            .map_err(|e| Error::message(format!("tpl: {e}")))?;
+        return bounded(out);
     }
     let out = chart.engine()?.render_str(template, &context, false).map_err(|e| {
         // Tera names the string `__tera_one_off`: say where in the string instead.
@@ -68,6 +90,13 @@ pub fn tpl(chart: &Chart, kwargs: &Kwargs, state: &State) -> TeraResult<String> 
         let whose = values.map(|path| format!(", the value at {path}")).unwrap_or_default();
         Error::message(format!("tpl: {message} (at {at} of the template string{whose})"))
     })?;
+    bounded(out)
+}
+
+/// The parts of the context a Go `tpl` text sees as its dot.
+const GO_CONTEXT: [&str; 5] = ["Values", "Chart", "Release", "Capabilities", "Template"];
+
+fn bounded(out: String) -> TeraResult<String> {
     let limit = crate::limits::TEMPLATE_OUTPUT.get_usize();
     if out.len() > limit {
         return Err(Error::message(format!(
