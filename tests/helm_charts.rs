@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Difference {
+pub(crate) struct Difference {
     /// The value sets it shows in (`*`: all).
     sets: Vec<String>,
     /// `kind/name` and the field path, for a field that differs.
@@ -47,16 +47,24 @@ impl Difference {
 /// One chart's tally of value sets: all, refused by both, equal as data, equal apart from
 /// helm's random output, different (listed with the reason).
 #[derive(Default)]
-struct Tally {
-    sets: usize,
-    both_refuse: usize,
-    equal: usize,
-    random: usize,
-    differ: usize,
+pub(crate) struct Tally {
+    pub sets: usize,
+    pub both_refuse: usize,
+    pub equal: usize,
+    pub random: usize,
+    pub differ: usize,
+}
+
+/// The differences a corpus chart lists (`differences.yaml`).
+pub(crate) fn differences(chart: &Path) -> Vec<Difference> {
+    match std::fs::read_to_string(chart.join("differences.yaml")) {
+        Ok(text) => serde_yaml::from_str(&text).unwrap(),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// The value sets of a chart: `(stem, values file)`, `default` first.
-fn value_sets(chart: &Path) -> Vec<(String, Option<PathBuf>)> {
+pub(crate) fn value_sets(chart: &Path) -> Vec<(String, Option<PathBuf>)> {
     let mut sets = vec![("default".to_string(), None)];
     for (dir, prefix) in [("chart/ci", ""), ("values", "values-")] {
         if chart.join(dir).is_dir() {
@@ -70,9 +78,10 @@ fn value_sets(chart: &Path) -> Vec<(String, Option<PathBuf>)> {
     sets
 }
 
-/// `rudder render demo chart -n demo-ns [-f VALUES]`, as `helm template` renders.
-fn render(chart: &Path, values: Option<&Path>) -> crate::harness::Output {
-    let mut args = vec!["render", "demo", "chart", "-n", "demo-ns"];
+/// `rudder render demo TARGET -n demo-ns [-f VALUES]` in `chart`, as `helm template`
+/// renders.
+fn render(chart: &Path, target: &Path, values: Option<&Path>) -> crate::harness::Output {
+    let mut args = vec!["render", "demo", target.to_str().unwrap(), "-n", "demo-ns"];
     if let Some(values) = values {
         args.extend_from_slice(&["-f", values.to_str().unwrap()]);
     }
@@ -80,9 +89,11 @@ fn render(chart: &Path, values: Option<&Path>) -> crate::harness::Output {
     run(chart, &args)
 }
 
-/// Compares one value set; returns the failures and adds to the tally.
-fn compare_set(
+/// Compares one value set of `chart` (a corpus directory) rendered from `target` (its
+/// `chart/`, or a conversion of it); returns the failures and adds to the tally.
+pub(crate) fn compare_set(
     chart: &Path,
+    target: &Path,
     stem: &str,
     values: Option<&Path>,
     differences: &[Difference],
@@ -90,7 +101,7 @@ fn compare_set(
     tally: &mut Tally,
 ) -> Vec<String> {
     let name = chart.file_name().unwrap().to_str().unwrap();
-    let out = render(chart, values);
+    let out = render(chart, target, values);
     tally.sets += 1;
     let listed: Vec<(usize, &Difference)> =
         differences.iter().enumerate().filter(|(_, d)| d.covers(stem)).collect();
@@ -264,14 +275,13 @@ fn helm_charts_render_as_helm_renders_them() {
     let charts = sorted_dir(&fixture("helm-charts"));
     for chart in &charts {
         let name = chart.file_name().unwrap().to_str().unwrap().to_string();
-        let differences: Vec<Difference> = match std::fs::read_to_string(chart.join("differences.yaml")) {
-            Ok(text) => serde_yaml::from_str(&text).unwrap(),
-            Err(_) => Vec::new(),
-        };
+        let differences = differences(chart);
         let mut seen = BTreeSet::new();
         let mut tally = Tally::default();
         for (stem, values) in value_sets(chart) {
-            let found = compare_set(chart, &stem, values.as_deref(), &differences, &mut seen, &mut tally);
+            let target = chart.join("chart");
+            let found =
+                compare_set(chart, &target, &stem, values.as_deref(), &differences, &mut seen, &mut tally);
             failures.extend(found.into_iter().map(|f| format!("{name} {f}")));
         }
         for (at, difference) in differences.iter().enumerate() {

@@ -8,6 +8,7 @@ mod apply;
 mod architecture;
 mod budgets;
 mod cli;
+mod convert;
 mod diff;
 mod environments;
 mod errors;

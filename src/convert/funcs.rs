@@ -217,7 +217,7 @@ fn concat(args: Vec<Expr>) -> Expr {
 
 /// `dict "k" v …` as a map literal; its keys must be string constants.
 fn dict(args: &[Expr]) -> Result<Expr, Unknown> {
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         return Err("dict with an odd number of arguments".to_string());
     }
     let mut pairs = Vec::new();
