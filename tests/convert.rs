@@ -93,3 +93,17 @@ fn convert_refuses_an_existing_destination_and_writes_a_tera_chart() {
     assert!(helpers.contains("Create a default fully qualified app name."), "comments are kept: {helpers}");
     assert!(!helpers.contains("{{ define"), "{helpers}");
 }
+
+#[test]
+fn verify_without_helm_says_what_to_pass() {
+    let scratch = tempfile::tempdir().unwrap();
+    let chart = fixture("helm-charts").join("podinfo");
+    let dest = scratch.path().join("podinfo");
+    let missing = scratch.path().join("no-helm-here");
+    let out = run(
+        &chart,
+        &["convert", "chart", dest.to_str().unwrap(), "--verify", "--helm", missing.to_str().unwrap()],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("no-helm-here (--helm PATH names another)"), "{}", out.stderr);
+}

@@ -89,8 +89,21 @@ fn verify(args: &ConvertArgs) -> Result<bool> {
             .output()
             .map_err(|e| anyhow::anyhow!("cannot run {} (--helm PATH names another): {e}", helm.display()))?;
         if !output.status.success() {
+            // Alike when rudder refuses the set too (a chart's schema, `required`, `fail`).
+            let mut render = Command::new(&me);
+            render.args(["render", "demo"]).arg(&args.destination).args(["-n", "demo-ns"]);
+            if let Some(values) = values {
+                render.arg("-f").arg(values);
+            }
+            let refused = !render.output().context("cannot run rudder render")?.status.success();
             let err = String::from_utf8_lossy(&output.stderr);
-            println!("{name}: helm refuses it: {}", rudder::present::terminal_safe(err.trim()));
+            let err = rudder::present::terminal_safe(err.trim());
+            if refused {
+                equal += 1;
+                println!("{name}: refused by helm and by rudder: {err}");
+            } else {
+                println!("{name}: helm refuses it, rudder renders it: {err}");
+            }
             continue;
         }
         let baseline = scratch.join("helm.yaml");
@@ -119,7 +132,7 @@ fn verify(args: &ConvertArgs) -> Result<bool> {
         }
     }
     let _ = std::fs::remove_dir_all(&scratch);
-    println!("{equal} of {} value sets equal to helm's render", sets.len());
+    println!("{equal} of {} value sets render as helm renders them", sets.len());
     Ok(equal == sets.len())
 }
 
