@@ -95,6 +95,13 @@ impl Emitter<'_> {
             return Err("a range that assigns variables declared before it".to_string());
         }
         let target = self.pipe_value(pipe)?;
+        // Go 1.22 ranges over an integer: 0 to n-1.
+        let target = match pipe.cmds.as_slice() {
+            [command] if matches!(command.args.as_slice(), [Arg::Number(..)]) => {
+                Expr::atom(format!("range(end={})", target.text))
+            }
+            _ => target,
+        };
         let walk = self.walk(pipe);
         let (index, element) = match pipe.decl.as_slice() {
             [] => (None, None),

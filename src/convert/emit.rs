@@ -293,8 +293,7 @@ impl<'a> Emitter<'a> {
         self.scopes
             .iter()
             .rev()
-            .flatten()
-            .rev()
+            .flat_map(|scope| scope.iter().rev())
             .find(|v| v.go == go)
             .map(|v| (v.tera.clone(), v.loops))
             .ok_or_else(|| format!("variable {go} is not declared"))

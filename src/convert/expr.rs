@@ -57,7 +57,7 @@ pub const CONTEXT: [&str; 5] = ["Values", "Chart", "Release", "Capabilities", "T
 /// The root context as a value: a map of its parts.
 pub fn context_map() -> Expr {
     let parts: Vec<String> = CONTEXT.iter().map(|name| format!("\"{name}\": {name}")).collect();
-    Expr::atom(format!("{{{}}}", parts.join(", ")))
+    Expr::atom(format!("{{ {} }}", parts.join(", ")))
 }
 
 /// A Tera string literal.

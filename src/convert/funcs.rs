@@ -227,8 +227,8 @@ fn dict(args: &[Expr]) -> Result<Expr, Unknown> {
         }
         pairs.push(format!("{}: {}", pair[0].text, pair[1].text));
     }
-    // A space keeps `{ {` apart from a Tera print tag inside a component call's braces.
-    Ok(Expr::atom(format!("{{{}}}", pairs.join(", "))))
+    // Spaces inside the braces: two `}` in a row would end a Tera print tag.
+    Ok(Expr::atom(if pairs.is_empty() { "{}".to_string() } else { format!("{{ {} }}", pairs.join(", ")) }))
 }
 
 /// `printf` of `%s` and text only joins strings with `~`; anything else is Go's `printf`.
