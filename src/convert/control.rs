@@ -148,9 +148,24 @@ impl Emitter<'_> {
         let [command] = pipe.cmds.as_slice() else {
             return self.walk_of_last(pipe);
         };
-        match command.args.first() {
-            Some(Arg::Field(_, path)) if matches!(self.dot(), Dot::Root) => self.walk_of_value(path, pipe),
-            Some(Arg::Variable(_, name, path)) if name == "$" => self.walk_of_value(path, pipe),
+        match command.args.as_slice() {
+            [Arg::Field(_, path)] if matches!(self.dot(), Dot::Root) => self.walk_of_value(path, pipe),
+            [Arg::Variable(_, name, path)] if name == "$" => self.walk_of_value(path, pipe),
+            // `index .Values "grafana.ini"`: a value by its keys.
+            [Arg::Identifier(_, index), base, keys @ ..]
+                if index == "index" && keys.iter().all(|k| matches!(k, Arg::String(..))) =>
+            {
+                let mut path = match base {
+                    Arg::Field(_, path) if matches!(self.dot(), Dot::Root) => path.clone(),
+                    Arg::Variable(_, name, path) if name == "$" => path.clone(),
+                    _ => return self.walk_of_last(pipe),
+                };
+                path.extend(keys.iter().filter_map(|k| match k {
+                    Arg::String(_, key) => Some(key.clone()),
+                    _ => None,
+                }));
+                self.walk_of_value(&path, pipe)
+            }
             _ => self.walk_of_last(pipe),
         }
     }
@@ -181,13 +196,17 @@ impl Emitter<'_> {
             Some("dict" | "fromYaml" | "fromJson" | "pick" | "omit" | "merge" | "mergeOverwrite") => {
                 Walk::Map
             }
-            Some(_) => Walk::List,
+            Some(
+                "list" | "tuple" | "until" | "untilStep" | "seq" | "splitList" | "split" | "keys"
+                | "sortAlpha" | "uniq" | "compact" | "append" | "prepend" | "without" | "concat" | "reverse"
+                | "fromYamlArray" | "fromJsonArray" | "regexFindAll" | "initial" | "rest",
+            ) => Walk::List,
             // The names a chart gives the two variables tell: `$i, $x` walk a list.
-            None if pipe.decl.len() == 2 => {
+            _ if pipe.decl.len() == 2 => {
                 let first = pipe.decl[0].name.trim_start_matches('$');
                 if ["i", "idx", "index", "n", "_"].contains(&first) { Walk::List } else { Walk::Map }
             }
-            None => Walk::List,
+            _ => Walk::List,
         }
     }
 

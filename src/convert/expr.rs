@@ -213,8 +213,9 @@ impl Emitter<'_> {
                 {
                     return Ok(expr);
                 }
+                // Go reads a field of nothing as nothing after brackets: `(.a.b).c`.
                 let base = self.arg(inner)?;
-                Ok(path_of(base, fields))
+                Ok(optional_path(base, fields))
             }
         }
     }
@@ -263,6 +264,22 @@ pub fn path_of(base: Expr, fields: &[String]) -> Expr {
     fields.iter().fold(base, |acc, field| acc.filter(&format!("get(key={})", string(field).text)))
 }
 
+/// `base?.a?.b`: fields that may be missing, read as Go reads the fields of a value in
+/// brackets (nothing where the value is nothing).
+fn optional_path(base: Expr, fields: &[String]) -> Expr {
+    if is_plain_path(&base.text) {
+        let mut text = base.text;
+        for field in fields {
+            text.push_str("?.");
+            text.push_str(field);
+        }
+        return Expr::atom(text);
+    }
+    fields
+        .iter()
+        .fold(base, |acc, field| acc.filter(&format!("get(key={}, default=none)", string(field).text)))
+}
+
 /// A name followed by fields and subscripts: `a.b["c"].d`.
 pub fn is_plain_path(text: &str) -> bool {
     let mut depth = 0usize;
@@ -274,7 +291,7 @@ pub fn is_plain_path(text: &str) -> bool {
             '[' => depth += 1,
             ']' => depth = depth.saturating_sub(1),
             _ if depth > 0 => {}
-            c if c.is_ascii_alphanumeric() || c == '_' || c == '.' => {}
+            c if c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '?' => {}
             _ => return false,
         }
         if i == 0 && !(c.is_ascii_alphabetic() || c == '_') {

@@ -91,7 +91,14 @@ pub fn call(name: &str, mut args: Vec<Expr>) -> Result<Expr, Unknown> {
             let values = texts(&args[1..]).join(", ");
             Ok(args[0].filter(&format!("without(values=[{values}])")))
         }
-        "regexReplaceAll" => {
+        // The literal form is the same where the replacement has no `$`.
+        "regexReplaceAllLiteral" | "mustRegexReplaceAllLiteral"
+            if args.len() == 3 && literal_text(&args[2]).is_some_and(|r| !r.contains('$')) =>
+        {
+            Ok(args[1]
+                .filter(&format!("regex_replace_all(regex={}, replacement={})", args[0].text, args[2].text)))
+        }
+        "regexReplaceAll" | "mustRegexReplaceAll" => {
             arity(3)?;
             Ok(args[1]
                 .filter(&format!("regex_replace_all(regex={}, replacement={})", args[0].text, args[2].text)))
@@ -323,6 +330,8 @@ fn keyword_filter(name: &str) -> Option<(&'static str, &'static [&'static str])>
         "repeat" => ("repeat", &["count"]),
         "join" => ("join", &["sep"]),
         "splitList" => ("split_list", &["sep"]),
+        // Sprig's `split` gives a map `_0`, `_1`, …; Tera's a list of the same parts.
+        "split" => ("split", &["pat"]),
         "kindIs" => ("kind_is", &["kind"]),
         "regexMatch" => ("regex_match", &["regex"]),
         "regexFind" => ("regex_find", &["regex"]),
