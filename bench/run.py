@@ -235,7 +235,25 @@ def main():
         result = interleaved([("helm", helm_cmd), ("rudder", rudder_cmd)], 5 if quick else 30, ROOT)
         report.against_helm("Helm chart: %s" % name, count, result)
 
-    # 6. package against helm package.
+    # 6. rudder convert of each corpus chart (no helm counterpart: milliseconds per chart).
+    print("\n| rudder convert | templates | median time |\n|---|---:|---:|", flush=True)
+    for name in sorted(os.listdir(CORPUS)):
+        chart = os.path.join(CORPUS, name, "chart")
+        if not os.path.isdir(chart):
+            continue
+        dest = os.path.join(work, "converted", name)
+        convert = [RUDDER, "convert", chart, dest, "--force"]
+        times = []
+        for _ in range(3 if quick else 15):
+            start = time.perf_counter()
+            done = subprocess.run(convert, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+            if done.returncode not in (0, 3):
+                sys.exit("rudder convert %s exited %d" % (name, done.returncode))
+        templates = sum(len(files) for _, _, files in os.walk(os.path.join(chart, "templates")))
+        print("| %s | %d | %s |" % (name, templates, ms(statistics.median(times))), flush=True)
+
+    # 7. package against helm package.
     out = os.path.join(work, "packages")
     for name, helm_chart, rudder_chart in [
         ("package, journal", "tests/bench/helm/journal", "charts/journal"),
