@@ -359,3 +359,32 @@ fn fuzz_go_render() {
         }
     });
 }
+
+#[test]
+fn fuzz_convert() {
+    // A fuzzed Go template in a Helm chart written out as Tera (`rudder convert`), and the
+    // converted template rendered by the Tera dialect: a conversion or an error, never a
+    // panic, and every place's line and column inside the converted file.
+    let root = std::path::Path::new("tests/fixtures/go-charts/shared-values/chart");
+    let chart = crate::chart::Chart::load(root).unwrap();
+    let (release, caps) = release();
+    fuzz("convert", GO_SEEDS, |input| {
+        let mut chart = chart.clone();
+        chart.templates.push(crate::chart::TemplateSource { path: "t.yaml".into(), text: text(input) });
+        let Ok(conversion) = crate::convert::convert(&chart) else { return };
+        for place in &conversion.places {
+            let file = &conversion.files[&place.file];
+            assert!(place.line >= 1 && place.line <= file.split(|b| *b == b'\n').count());
+        }
+        let Some(tera) = conversion.files.get("templates/t.yaml") else { return };
+        let mut converted = chart.clone();
+        converted.templates = vec![crate::chart::TemplateSource {
+            path: "t.yaml".into(),
+            text: String::from_utf8_lossy(tera).into_owned(),
+        }];
+        converted.meta.annotations.insert("rudder.dev/templates".into(), "tera".into());
+        if let Ok(values) = crate::values::resolve(&converted, serde_yaml::Mapping::new()) {
+            let _ = crate::render::render(&converted, &values, &release, &caps, None);
+        }
+    });
+}

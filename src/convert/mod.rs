@@ -93,6 +93,10 @@ fn convert_into(chart: &Chart, prefix: &str, out: &mut Conversion) -> Result<()>
         };
         out.files.insert(path, bytes);
     }
+    // Templates that came from no file of the chart's own (a chart built in memory).
+    for (path, text) in written {
+        out.files.insert(format!("{prefix}{path}"), fill_parameters(&text, &params).into_bytes());
+    }
     for sub in &chart.subcharts {
         let Some(entry) = &sub.entry else { continue };
         let dir = entry.strip_suffix(".tgz").map_or(entry.as_str(), |_| sub.chart.meta.name.as_str());
@@ -144,12 +148,21 @@ fn parameters(
 fn fill_parameters(text: &str, params: &BTreeMap<String, String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
+    // A placeholder is PARAMS, a component's name, PARAMS; the same character elsewhere
+    // in a template's text is left as it is.
     while let Some(start) = rest.find(emit::PARAMS) {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
-        let end = after.find(emit::PARAMS).expect("a placeholder is closed");
-        out.push_str(params.get(&after[..end]).map_or("", String::as_str));
-        rest = &after[end + 1..];
+        match after.find(emit::PARAMS).and_then(|end| Some((end, params.get(&after[..end])?))) {
+            Some((end, list)) => {
+                out.push_str(list);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push(emit::PARAMS);
+                rest = after;
+            }
+        }
     }
     out.push_str(rest);
     out
