@@ -6,7 +6,20 @@
 use super::expr::{Expr, Prec, Unknown, string};
 
 /// `name` called with `args` (Go's order, the piped value last).
-pub fn call(name: &str, mut args: Vec<Expr>) -> Result<Expr, Unknown> {
+pub fn call(name: &str, args: Vec<Expr>) -> Result<Expr, Unknown> {
+    // Sprig's `must…` forms differ only in failing where the plain form returns an empty
+    // value; rudder's filters fail there too.
+    match name {
+        "mustToYaml" | "mustToJson" | "mustUniq" | "mustCompact" | "mustFirst" | "mustLast" | "mustHas"
+        | "mustAppend" | "mustPrepend" | "mustWithout" | "mustRegexMatch" | "mustRegexFind" | "mustMerge"
+        | "mustMergeOverwrite" | "mustDeepCopy" => {
+            plain_call(&format!("{}{}", name[4..5].to_lowercase(), &name[5..]), args)
+        }
+        _ => plain_call(name, args),
+    }
+}
+
+fn plain_call(name: &str, mut args: Vec<Expr>) -> Result<Expr, Unknown> {
     let arity = |n: usize| -> Result<(), Unknown> {
         if args.len() == n { Ok(()) } else { Err(format!("{name} with {} arguments", args.len())) }
     };

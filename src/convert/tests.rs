@@ -105,3 +105,11 @@ fn converted_cases_render_as_helm_renders_them() {
     assert!(alike >= 11, "{alike} alike");
     assert!(unlike.is_empty(), "{alike} alike, {left} left for a person; unlike:\n{}", unlike.join("\n"));
 }
+
+#[test]
+fn sprig_must_forms_are_their_plain_functions() {
+    let value = || vec![expr::Expr::atom("Values.x")];
+    assert_eq!(funcs::call("mustToJson", value()).unwrap().text, "Values.x | to_json(helm=true)");
+    assert_eq!(funcs::call("mustUniq", value()).unwrap().text, "Values.x | uniq");
+    assert!(funcs::call("mustNope", value()).is_err());
+}
