@@ -62,20 +62,7 @@ pub fn context_map() -> Expr {
 
 /// A Tera string literal.
 pub fn string(text: &str) -> Expr {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    Expr::atom(out)
+    Expr::atom(crate::translate::tera_string(text))
 }
 
 impl Emitter<'_> {

@@ -51,6 +51,25 @@ pub fn changes_dot(src: &str) -> bool {
     })
 }
 
+/// `text` as a Tera string literal: double-quoted, with `\\`, `"` and the line and tab
+/// controls escaped (Tera's lexer reads the rest as written).
+pub fn tera_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Line and column (both from 1, the column in characters) of byte offset `pos` of `src`.
 pub fn line_col(src: &str, pos: usize) -> (usize, usize) {
     let pos = src.floor_char_boundary(pos.min(src.len()));

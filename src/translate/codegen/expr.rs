@@ -326,20 +326,7 @@ impl Gen {
 
     /// A Tera string literal on one line.
     pub(super) fn string(&mut self, s: &str) {
-        let mut out = String::with_capacity(s.len() + 2);
-        out.push('"');
-        for c in s.chars() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                '"' => out.push_str("\\\""),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                c => out.push(c),
-            }
-        }
-        out.push('"');
-        self.push(&out);
+        self.push(&crate::translate::tera_string(s));
     }
 }
 
