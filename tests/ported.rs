@@ -64,60 +64,79 @@ pub(crate) fn forget(resources: &mut BTreeMap<String, Value>, resource: &str, fi
     }
 }
 
-/// `rudder COMMAND pg port -n monitoring -f VALUES EXTRA...` in the chart's fixture
+/// `rudder COMMAND pg TARGET -n monitoring -f VALUES EXTRA...` in the chart's fixture
 /// directory, rendering as `helm template` does (managed-by Helm, namespaces as written).
-fn run_port(dir: &Path, command: &str, values: &Path, extra: &[&str]) -> crate::harness::Output {
-    let mut args = vec![command, "pg", "port", "-n", "monitoring", "-f", values.to_str().unwrap()];
+fn run_port(
+    dir: &Path,
+    command: &str,
+    target: &str,
+    values: &Path,
+    extra: &[&str],
+) -> crate::harness::Output {
+    let mut args = vec![command, "pg", target, "-n", "monitoring", "-f", values.to_str().unwrap()];
     args.extend_from_slice(extra);
     args.extend_from_slice(&["--release-service", "Helm", "--no-inject-namespace"]);
     run(dir, &args)
 }
 
+/// Renders `target` (the port, or a conversion of the original) with each value set of
+/// the ported `chart` (`port-values/` twins in place of Go text when `twins`) and compares
+/// it with helm's render of the original: the sets checked, and one line per set that differs.
+pub(crate) fn check_sets(chart: &Path, target: &Path, twins: bool) -> (usize, Vec<String>) {
+    let fresh = std::env::var_os("RUDDER_PORTED_HELM_DIR").map(PathBuf::from);
+    let name = chart.file_name().unwrap().to_str().unwrap().to_string();
+    let differences: Vec<Difference> =
+        serde_yaml::from_str(&std::fs::read_to_string(chart.join("differences.yaml")).unwrap()).unwrap();
+    let (mut checked, mut failures) = (0, Vec::new());
+    let mut sets = sorted_dir(&chart.join("original/ci"));
+    if chart.join("values").is_dir() {
+        sets.extend(sorted_dir(&chart.join("values")));
+    }
+    for set in sets {
+        let file = set.file_name().unwrap().to_str().unwrap();
+        let stem = file.trim_end_matches(".yaml");
+        let twin = chart.join("port-values").join(file);
+        let values = if twins && twin.exists() { twin } else { set.clone() };
+        checked += 1;
+        let out = run_port(chart, "render", target.to_str().unwrap(), &values, &[]);
+        if out.code != 0 {
+            failures.push(format!("{stem}: rudder exits {}: {}", out.code, out.stderr));
+            continue;
+        }
+        let committed = chart.join("helm").join(file);
+        let mut helm_sides = vec![("committed", std::fs::read_to_string(&committed).unwrap())];
+        if let Some(dir) = &fresh {
+            helm_sides.push(("fresh", std::fs::read_to_string(dir.join(&name).join(file)).unwrap()));
+        }
+        for (side, helm_text) in helm_sides {
+            let mut helm = resources(&helm_text, &format!("{name} {stem} helm"));
+            let mut rudder = resources(&out.stdout, &format!("{name} {stem} rudder"));
+            for difference in differences.iter().filter(|d| d.sets.iter().any(|s| s == stem)) {
+                forget(&mut helm, &difference.resource, &difference.field);
+                forget(&mut rudder, &difference.resource, &difference.field);
+            }
+            if helm != rudder {
+                let only_helm: Vec<_> = helm.keys().filter(|k| !rudder.contains_key(*k)).collect();
+                let only_rudder: Vec<_> = rudder.keys().filter(|k| !helm.contains_key(*k)).collect();
+                let unequal: Vec<_> =
+                    helm.keys().filter(|k| rudder.get(*k).is_some_and(|r| r != &helm[*k])).collect();
+                failures.push(format!(
+                    "{stem} ({side} helm): only helm {only_helm:?}, only rudder {only_rudder:?}, unequal {unequal:?}"
+                ));
+            }
+        }
+    }
+    (checked, failures)
+}
+
 #[test]
 fn ported_charts_render_the_resources_helm_renders_from_the_originals() {
-    let fresh = std::env::var_os("RUDDER_PORTED_HELM_DIR").map(PathBuf::from);
     let mut checked = 0;
     for chart in sorted_dir(&fixture("ported")) {
         let name = chart.file_name().unwrap().to_str().unwrap().to_string();
-        let differences: Vec<Difference> =
-            serde_yaml::from_str(&std::fs::read_to_string(chart.join("differences.yaml")).unwrap()).unwrap();
-        let mut failures = Vec::new();
-        let mut sets = sorted_dir(&chart.join("original/ci"));
-        if chart.join("values").is_dir() {
-            sets.extend(sorted_dir(&chart.join("values")));
-        }
-        for set in sets {
-            let file = set.file_name().unwrap().to_str().unwrap();
-            let stem = file.trim_end_matches(".yaml");
-            let twin = chart.join("port-values").join(file);
-            let values = if twin.exists() { twin } else { set.clone() };
-            let out = run_port(&chart, "render", &values, &[]);
-            assert_eq!(out.code, 0, "{name} {stem}: {}", out.stderr);
-            let committed = chart.join("helm").join(file);
-            let mut helm_sides = vec![("committed", std::fs::read_to_string(&committed).unwrap())];
-            if let Some(dir) = &fresh {
-                helm_sides.push(("fresh", std::fs::read_to_string(dir.join(&name).join(file)).unwrap()));
-            }
-            for (side, helm_text) in helm_sides {
-                let mut helm = resources(&helm_text, &format!("{name} {stem} helm"));
-                let mut rudder = resources(&out.stdout, &format!("{name} {stem} rudder"));
-                for difference in differences.iter().filter(|d| d.sets.iter().any(|s| s == stem)) {
-                    forget(&mut helm, &difference.resource, &difference.field);
-                    forget(&mut rudder, &difference.resource, &difference.field);
-                }
-                if helm != rudder {
-                    let only_helm: Vec<_> = helm.keys().filter(|k| !rudder.contains_key(*k)).collect();
-                    let only_rudder: Vec<_> = rudder.keys().filter(|k| !helm.contains_key(*k)).collect();
-                    let unequal: Vec<_> =
-                        helm.keys().filter(|k| rudder.get(*k).is_some_and(|r| r != &helm[*k])).collect();
-                    failures.push(format!(
-                        "{stem} ({side} helm): only helm {only_helm:?}, only rudder {only_rudder:?}, unequal {unequal:?}"
-                    ));
-                }
-            }
-            checked += 1;
-        }
+        let (sets, failures) = check_sets(&chart, &chart.join("port"), true);
         assert!(failures.is_empty(), "{name}:\n{}", failures.join("\n"));
+        checked += sets;
     }
     assert!(checked >= 30, "only {checked} value sets checked");
 }
@@ -134,7 +153,7 @@ fn the_documented_proof_of_a_port_reports_zero_changes() {
         let values =
             ["original/ci", "values"].iter().map(|d| dir.join(d).join(set)).find(|p| p.exists()).unwrap();
         let helm = dir.join("helm").join(set);
-        let out = run_port(&dir, "diff", &values, &["--against", helm.to_str().unwrap()]);
+        let out = run_port(&dir, "diff", "port", &values, &["--against", helm.to_str().unwrap()]);
         assert_eq!(out.code, 0, "{chart}: {}{}", out.stdout, out.stderr);
         assert!(out.stdout.starts_with("0 changed, 0 added, 0 removed, "), "{chart}: {}", out.stdout);
     }

@@ -298,6 +298,9 @@ fn plain_filter(name: &str) -> Option<&'static str> {
         "toJson" => "to_json(helm=true)",
         "fromYaml" => "from_yaml",
         "fromJson" => "from_json",
+        // rudder's `from_yaml`/`from_json` read a list as well as a map.
+        "fromYamlArray" => "from_yaml",
+        "fromJsonArray" => "from_json",
         "upper" => "upper",
         "lower" => "lower",
         "trim" => "trim",

@@ -1,6 +1,7 @@
 //! Sprig's list helpers and the map edits Tera lacks, with Helm's meaning, as filters:
 //! `compact`, `without(values=[..])`, `has(value=..)`, `append(value=..)`,
-//! `prepend(value=..)`, `concat(with=[..])`, `uniq`, `set_key(key=.., value=..)` (a new map
+//! `prepend(value=..)`, `concat(with=[..])`, `uniq`, `join(sep=..)` (Tera's, which also takes
+//! a string or none as Sprig's does), `set_key(key=.., value=..)` (a new map
 //! with one key set: Tera has no computed keys), `unset_key(key=..)`, `deep_copy`.
 
 use super::convert::{arg, list, map};
@@ -18,6 +19,7 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("set_key", set_key);
     tera.register_filter("unset_key", unset_key);
     tera.register_filter("deep_copy", deep_copy);
+    tera.register_filter("join", join);
 }
 
 fn done(items: Vec<Json>) -> TeraResult<Value> {
@@ -108,6 +110,21 @@ fn deep_copy(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     Ok(value.clone())
 }
 
+/// `l | join(sep=..)`: Tera's `join` of a list; as Sprig's, a string is a list of itself
+/// and none an empty list (`rudder convert` writes `join` for Sprig's).
+fn join(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let sep: &str = kwargs.get("sep")?.unwrap_or("");
+    if value.is_none() {
+        return Ok(Value::from(""));
+    }
+    if value.as_str().is_some() {
+        return Ok(value.clone());
+    }
+    let items =
+        value.as_array().ok_or_else(|| Error::message(format!("join: a {} is not a list", value.name())))?;
+    Ok(Value::from(items.iter().map(|x| format!("{x}")).collect::<Vec<_>>().join(sep)))
+}
+
 #[cfg(test)]
 mod tests {
     fn render(template: &str) -> String {
@@ -124,6 +141,8 @@ mod tests {
             "0,1,2,3"
         );
         assert_eq!(render("{{ [1, 2, 1, 3] | uniq | join(sep=',') }}"), "1,2,3");
+        // As Sprig's `join`: a string is a list of itself, none an empty list.
+        assert_eq!(render("[{{ 'a,b' | join(sep=';') }}] [{{ l[5] | join(sep=';') }}]"), "[a,b] []");
     }
 
     #[test]

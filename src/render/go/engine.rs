@@ -37,7 +37,13 @@ pub struct Shared {
     pub(super) tpl: Mutex<HashMap<String, Arc<TplTemplate>>>,
     /// The branch bodies moved out of line of each file, by the file's component prefix.
     pub chunks: HashMap<String, Vec<super::deferred::Chunk>>,
+    /// Where an `include` of a name no template here defines goes (see [`External`]).
+    pub external: Option<External>,
 }
+
+/// Renders `include NAME DOT` for a name the Go templates do not define: `None` when it
+/// knows no such name either (a Tera chart's `tpl` text calling the chart's components).
+pub type External = Box<dyn Fn(&str, &Value) -> Option<TeraResult<String>> + Send + Sync>;
 
 impl Shared {
     /// A new instance with every function of the dialect (lent by a compiled one), for a
@@ -246,6 +252,7 @@ fn include(shared: &Shared, name: &str, dot: &Value) -> TeraResult<Value> {
             context.insert_value(crate::translate::ROOT, dot.clone());
             shared.tera(shared.home.get(name)).and_then(|tera| tera.render(name, &context))
         }
+        None if let Some(found) = shared.external.as_ref().and_then(|external| external(name, dot)) => found,
         None => {
             DEPTH.with(|d| d.set((depth, calls + 1)));
             return Err(Error::message(format!(

@@ -39,17 +39,21 @@ pub fn helm_to_json(value: &Value) -> Option<String> {
 
 /// Go template `text` rendered with Go's and Helm's meaning and `root` as its dot, apart
 /// from any Go chart: `tpl` in a Tera chart whose values hold Go text (the annotation
-/// `rudder.dev/tpl: go`, which `rudder convert` writes). No define is in reach.
-pub fn render_text(text: &str, root: &Value) -> Result<String, String> {
+/// `rudder.dev/tpl: go`, which `rudder convert` writes). An `include` of a name the text
+/// does not define goes to `external` (the Tera chart's components).
+pub fn render_text(text: &str, root: &Value, external: Option<engine::External>) -> Result<String, String> {
     let translation = crate::translate::translate(text, "T", false).map_err(|e| {
         let (line, col) = crate::translate::line_col(text, e.pos);
         format!("cannot parse the Go template at {line}:{col}: {}", e.message)
     })?;
-    let shared = Arc::new(engine::Shared::default());
+    let shared = Arc::new(engine::Shared { external, ..Default::default() });
     let mut tera = Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
     register(&mut tera, &shared);
     tera.add_raw_template("tpl", &translation.tera).map_err(|e| e.to_string())?;
+    // A `tpl` inside the text compiles apart, with this instance's functions.
+    let tera = Arc::new(tera);
+    let _ = shared.teras.set(vec![Arc::downgrade(&tera)]);
     let mut context = tera::Context::new();
     context.insert_value(crate::translate::ROOT, root.clone());
     let out = tera.render("tpl", &context).map_err(|e| engine::clean(&e.to_string()));
