@@ -54,6 +54,8 @@ pub struct Emitter<'a> {
     dots: Vec<Dot>,
     scopes: Vec<Vec<Variable>>,
     pub(super) loops: usize,
+    /// Declarations a deeper range assigns (see [`super::globals`]).
+    globals: std::collections::HashSet<usize>,
     /// Statements the next tag needs first (a file captured as a string).
     pub(super) preludes: Vec<String>,
     /// Whether the file calls `tpl` (its strings are Go text in the chart's values).
@@ -99,6 +101,7 @@ impl<'a> Emitter<'a> {
             dots: vec![Dot::Root],
             scopes: vec![Vec::new()],
             loops: 0,
+            globals: Default::default(),
             preludes: Vec::new(),
             uses_tpl: false,
             current: None,
@@ -108,6 +111,7 @@ impl<'a> Emitter<'a> {
 
     /// Writes `list`, the whole file, and the text after its last action.
     pub fn file(mut self, list: &List) -> Self {
+        self.globals = super::globals::assigned_from_deeper(list);
         self.list(list);
         self.copy_to(self.src.len());
         self
@@ -127,6 +131,10 @@ impl<'a> Emitter<'a> {
                 let tag = self.tag(*span);
                 let written = if pipe.decl.is_empty() {
                     self.pipe(pipe).map(|expr| ("{{", expr.text, "}}", None))
+                } else if let Some(go) = self.files_alias(pipe) {
+                    // Tera reaches the chart's files through functions, not a value.
+                    self.bind_expr(&go, Expr::atom(super::expr::FILES));
+                    Ok(("{#", format!("{go}: the chart's files (.Files)"), "#}", None))
                 } else {
                     self.declare(pipe).map(|(set, note)| ("{%", set, "%}", note))
                 };
@@ -202,6 +210,13 @@ impl<'a> Emitter<'a> {
             return Ok((format!("{keyword} {} = {}", tera.text, value.text), None));
         }
         let (name, note) = self.bind(&variable.name);
+        if self.globals.contains(&variable.pos) {
+            let scope = self.scopes.last_mut().expect("a scope");
+            if let Some(bound) = scope.iter_mut().rev().find(|v| v.go == variable.name) {
+                bound.loops = 0;
+            }
+            return Ok((format!("set_global {name} = {}", value.text), note));
+        }
         Ok((format!("set {name} = {}", value.text), note))
     }
 

@@ -60,6 +60,9 @@ pub fn context_map() -> Expr {
     Expr::atom(format!("{{ {} }}", parts.join(", ")))
 }
 
+/// What a variable that holds `.Files` is bound to: never written out, its methods are.
+pub const FILES: &str = "\u{2}Files";
+
 /// A Tera string literal.
 pub fn string(text: &str) -> Expr {
     Expr::atom(crate::translate::tera_string(text))
@@ -218,6 +221,13 @@ impl Emitter<'_> {
     /// `.Values.x` and the like, read from the root context.
     pub fn context_path(&mut self, path: &[String]) -> Result<Expr, Unknown> {
         let Some(first) = path.first() else { return Ok(context_map()) };
+        // Helm's context is a map of these and `Files`, `Subcharts`: any other key is nil.
+        if path.len() == 1
+            && !CONTEXT.contains(&first.as_str())
+            && !["Files", "Subcharts"].contains(&first.as_str())
+        {
+            return Ok(Expr::atom("none"));
+        }
         if !CONTEXT.contains(&first.as_str()) {
             return Err(format!("`.{}` of the context", path.join(".")));
         }
@@ -235,6 +245,9 @@ impl Emitter<'_> {
             return Ok(path_of(base, fields));
         }
         let base = self.lookup(name).ok_or_else(|| format!("variable {name} is not declared"))?;
+        if base.text == FILES {
+            return Err(format!("{name}, the chart's files, used as a value"));
+        }
         Ok(path_of(base, fields))
     }
 }
@@ -289,12 +302,33 @@ pub fn is_plain_path(text: &str) -> bool {
 }
 
 impl Emitter<'_> {
+    /// `$files := .Files`: the variable's name.
+    pub(super) fn files_alias(&self, pipe: &Pipe) -> Option<String> {
+        let ([variable], [command], false) = (pipe.decl.as_slice(), pipe.cmds.as_slice(), pipe.is_assign)
+        else {
+            return None;
+        };
+        let files = match command.args.as_slice() {
+            [Arg::Field(_, path)] => {
+                matches!(self.dot(), Dot::Root) && self.root_is_context() && path == &["Files"]
+            }
+            [Arg::Variable(_, name, path)] => name == "$" && self.root_is_context() && path == &["Files"],
+            _ => false,
+        };
+        files.then(|| variable.name.clone())
+    }
+
     /// The path of a method of the context this converter knows: `.Files.Get`,
     /// `.Capabilities.APIVersions.Has`.
     fn method_path(&self, arg: &Arg) -> Option<Vec<String>> {
+        let aliased;
         let path = match arg {
             Arg::Field(_, path) if matches!(self.dot(), Dot::Root) && self.root_is_context() => path,
             Arg::Variable(_, name, path) if name == "$" && self.root_is_context() => path,
+            Arg::Variable(_, name, path) if self.lookup(name).is_some_and(|e| e.text == FILES) => {
+                aliased = [vec!["Files".to_string()], path.clone()].concat();
+                &aliased
+            }
             _ => return None,
         };
         let known = matches!(path.as_slice(), [files, m] if files == "Files" && ["Get", "Glob", "Lines"].contains(&m.as_str()))

@@ -177,9 +177,22 @@ fn plain_call(name: &str, mut args: Vec<Expr>) -> Result<Expr, Unknown> {
             arity(1)?;
             Ok(Expr::atom(format!("until(count={})", args[0].text)))
         }
+        // Of any other value, one key: Go's nil where the map lacks it.
+        "index" if args.len() == 2 && !super::expr::is_plain_path(&args[0].text) && is_string(&args[1]) => {
+            Ok(args[0].filter(&format!("get(key={}, default=none)", args[1].text)))
+        }
         "index" if !args.is_empty() && !super::expr::is_plain_path(&args[0].text) => {
             Err("index of a value that is not a path".to_string())
         }
+        // Refused by rudder's Tera, as by its render of Go charts (docs/charts.md says why).
+        "genCA" | "genCAWithKey" => certificate("gen_ca", &["cn", "days", "key"], &args),
+        "genSelfSignedCert" | "genSelfSignedCertWithKey" => {
+            certificate("gen_self_signed_cert", &["cn", "ips", "alternate_names", "days", "key"], &args)
+        }
+        "genSignedCert" | "genSignedCertWithKey" => {
+            certificate("gen_signed_cert", &["cn", "ips", "alternate_names", "days", "ca", "key"], &args)
+        }
+        "genPrivateKey" => certificate("gen_private_key", &["type"], &args),
         "index" if !args.is_empty() => {
             let mut out = args[0].at(Prec::Atom);
             for key in &args[1..] {
@@ -211,6 +224,15 @@ fn plain_call(name: &str, mut args: Vec<Expr>) -> Result<Expr, Unknown> {
         "uuidv4" => Ok(Expr::atom("uuidv4()")),
         _ => Err(format!("function {name}, which rudder's Tera has no counterpart for yet")),
     }
+}
+
+/// A call of one of Sprig's certificate functions, its arguments named in Sprig's order.
+fn certificate(function: &str, names: &[&str], args: &[Expr]) -> Result<Expr, Unknown> {
+    if args.len() > names.len() {
+        return Err(format!("{function} with {} arguments", args.len()));
+    }
+    let kwargs: Vec<String> = names.iter().zip(args).map(|(k, v)| format!("{k}={}", v.text)).collect();
+    Ok(Expr::atom(format!("{function}({})", kwargs.join(", "))))
 }
 
 /// The next tighter level, for operands of an operator.

@@ -10,6 +10,7 @@ mod control;
 mod emit;
 mod expr;
 mod funcs;
+mod globals;
 mod names;
 
 use crate::chart::{Chart, Dialect};

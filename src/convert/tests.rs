@@ -39,6 +39,10 @@ const UNLIKE: &[(&str, &str)] = &[
     ("deferred", "a map printed as it is: Go prints `map[k:2]`, Tera `{\"k\": 2}`"),
     ("dicts", "maps printed as they are"),
     ("files", "`.Files.Get` of a missing file: Go gives \"\", rudder's `file` stops"),
+    (
+        "fromyaml",
+        "invalid YAML: Helm's `fromYaml` gives a map with an `Error` key, rudder's `from_yaml` stops",
+    ),
     ("indent", "Sprig's `nindent` pads the empty line after a final newline, rudder's does not"),
     ("merge", "maps printed as they are; Helm's `merge` also fills a key whose value is empty"),
     ("nilchain", "a missing value printed: Go prints nothing, rudder's Tera stops"),
@@ -112,4 +116,62 @@ fn sprig_must_forms_are_their_plain_functions() {
     assert_eq!(funcs::call("mustToJson", value()).unwrap().text, "Values.x | to_json(helm=true)");
     assert_eq!(funcs::call("mustUniq", value()).unwrap().text, "Values.x | uniq");
     assert!(funcs::call("mustNope", value()).is_err());
+}
+
+/// A Go template converted in a chart with `files/a.txt` and rendered by the Tera
+/// dialect: the Tera text, then the render (or the places left for a person).
+fn convert_and_render(template: &str, values: &str) -> (String, Result<String, Vec<String>>) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("Chart.yaml"), "apiVersion: v2\nname: o\nversion: 0.1.0\n").unwrap();
+    std::fs::write(root.join("values.yaml"), values).unwrap();
+    std::fs::create_dir_all(root.join("files")).unwrap();
+    std::fs::write(root.join("files/a.txt"), "A1\n").unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/t.yaml"), template).unwrap();
+    let mut chart = crate::chart::Chart::load(root).unwrap();
+    let conversion = convert(&chart).unwrap();
+    let tera = String::from_utf8(conversion.files["templates/t.yaml"].clone()).unwrap();
+    if !conversion.places.is_empty() {
+        return (tera, Err(conversion.places.iter().map(|p| format!("{p:?}")).collect()));
+    }
+    chart.templates = vec![crate::chart::TemplateSource { path: "t.yaml".into(), text: tera.clone() }];
+    let chart_yaml = String::from_utf8(conversion.files["Chart.yaml"].clone()).unwrap();
+    chart.meta = crate::chart::Metadata::parse(&chart_yaml, "Chart.yaml").unwrap();
+    let values = crate::values::resolve(&chart, serde_yaml::Mapping::new()).unwrap();
+    let release = crate::render::Release {
+        name: "r".into(),
+        namespace: "ns".into(),
+        environment: String::new(),
+        service: "Helm".into(),
+    };
+    let caps = crate::render::Capabilities::new(None, &[]).unwrap();
+    let out =
+        crate::render::render(&chart, &values, &release, &caps, None).map(|files| files[0].text.clone());
+    (tera, Ok(out.unwrap_or_else(|e| format!("error: {e:#}"))))
+}
+
+/// Go idioms the corpus charts use, converted and rendered as helm v4.1.4 rendered this
+/// very template (`helm template r .` of a chart holding it, `files/a.txt` and the values).
+#[test]
+fn idioms_render_as_helm_renders_them() {
+    let template = r#"# [{{ .minSize }}] [{{ index (dict "a" 1) "a" }}] [{{ index (dict) "x" }}]
+{{ $files := .Files }}# [{{ $files.Get "files/a.txt" | trim }}]
+# {{ range $i := list 1 2 }}{{ $p := "" }}{{ range list "a" (printf "b%d" $i) }}{{ $p = . }}{{ end }} [{{ $p }}]{{ end }}
+# [{{ join "," "x,y" }}] [{{ join "," .Values.nothing }}] [{{ "- a\n- b" | fromYamlArray | join "+" }}]
+"#;
+    let helm = "# [] [1] []\n# [A1]\n#  [b1] [b2]\n# [x,y] [] [a+b]\n";
+    let (tera, out) = convert_and_render(template, "nothing: null\n");
+    assert_eq!(out.as_deref(), Ok(helm), "{tera}");
+    assert!(tera.contains("{# $files: the chart's files (.Files) #}"), "{tera}");
+    assert!(tera.contains("{% set_global p = \"\" %}"), "{tera}");
+}
+
+#[test]
+fn certificates_made_in_a_render_are_refused_as_rudder_refuses_them() {
+    let template = "{{ $ca := genCA \"x\" 365 }}{{ $ca.Cert }}\n";
+    let (tera, out) = convert_and_render(template, "");
+    assert!(tera.contains("set ca = gen_ca(cn=\"x\", days=365)"), "{tera}");
+    let out = out.unwrap();
+    assert!(out.contains("a key or certificate made during a render is in every copy"), "{out}");
 }
