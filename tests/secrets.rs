@@ -108,7 +108,7 @@ const FAILING: &[(&str, &str)] = &[
     ("float", "Values.num | float"),
     ("round", "Values.pw | round"),
     ("first", "Values.pw | first"),
-    ("join", "Values.pw | join(sep=Values.pw)"),
+    ("join", "Values.map | join(sep=Values.pw)"),
     ("split", "Values.map | split(pat=Values.pw)"),
     ("replace", "Values.map | replace(from=Values.pw, to=Values.pw)"),
     ("get", "Values.map | get(key=Values.pw)"),
