@@ -23,6 +23,10 @@ fn plain_call(name: &str, mut args: Vec<Expr>) -> Result<Expr, Unknown> {
     let arity = |n: usize| -> Result<(), Unknown> {
         if args.len() == n { Ok(()) } else { Err(format!("{name} with {} arguments", args.len())) }
     };
+    // Sprig's `default D` with nothing given is D.
+    if name == "default" && args.len() == 1 {
+        return Ok(args.remove(0));
+    }
     // One subject, no other argument: `x | filter`.
     if let Some(filter) = plain_filter(name) {
         arity(1)?;

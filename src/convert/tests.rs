@@ -155,12 +155,12 @@ fn convert_and_render(template: &str, values: &str) -> (String, Result<String, V
 /// very template (`helm template r .` of a chart holding it, `files/a.txt` and the values).
 #[test]
 fn idioms_render_as_helm_renders_them() {
-    let template = r#"# [{{ .minSize }}] [{{ index (dict "a" 1) "a" }}] [{{ index (dict) "x" }}]
+    let template = r#"# [{{ .minSize }}] [{{ index (dict "a" 1) "a" }}] [{{ index (dict) "x" }}] [{{ default 1 }}]
 {{ $files := .Files }}# [{{ $files.Get "files/a.txt" | trim }}]
 # {{ range $i := list 1 2 }}{{ $p := "" }}{{ range list "a" (printf "b%d" $i) }}{{ $p = . }}{{ end }} [{{ $p }}]{{ end }}
 # [{{ join "," "x,y" }}] [{{ join "," .Values.nothing }}] [{{ "- a\n- b" | fromYamlArray | join "+" }}]
 "#;
-    let helm = "# [] [1] []\n# [A1]\n#  [b1] [b2]\n# [x,y] [] [a+b]\n";
+    let helm = "# [] [1] [] [1]\n# [A1]\n#  [b1] [b2]\n# [x,y] [] [a+b]\n";
     let (tera, out) = convert_and_render(template, "nothing: null\n");
     assert_eq!(out.as_deref(), Ok(helm), "{tera}");
     assert!(tera.contains("{# $files: the chart's files (.Files) #}"), "{tera}");
