@@ -67,13 +67,6 @@ fn converted_cases_render_as_helm_renders_them() {
     std::fs::create_dir_all(root.join("templates")).unwrap();
     std::fs::write(root.join("templates/t.yaml"), "{{ .Values }}").unwrap();
     let go = crate::chart::Chart::load(root).unwrap();
-    let release = crate::render::Release {
-        name: "r".into(),
-        namespace: "ns".into(),
-        environment: String::new(),
-        service: "Helm".into(),
-    };
-    let caps = crate::render::Capabilities::new(None, &[]).unwrap();
     let (mut alike, mut left, mut unlike) = (0, 0, Vec::new());
     for (name, case) in &cases.cases {
         let mut chart = go.clone();
@@ -84,15 +77,7 @@ fn converted_cases_render_as_helm_renders_them() {
             left += 1;
             continue;
         }
-        let tera = String::from_utf8(conversion.files["templates/t.yaml"].clone()).unwrap();
-        chart.templates = vec![crate::chart::TemplateSource { path: "t.yaml".into(), text: tera.clone() }];
-        let chart_yaml = String::from_utf8(conversion.files["Chart.yaml"].clone()).unwrap();
-        chart.meta = crate::chart::Metadata::parse(&chart_yaml, "Chart.yaml").unwrap();
-        let values = crate::values::resolve(&chart, serde_yaml::Mapping::new()).unwrap();
-        let out = match crate::render::render(&chart, &values, &release, &caps, None) {
-            Ok(files) => files[0].text.clone(),
-            Err(e) => format!("error: {e:#}"),
-        };
+        let (tera, out) = render_converted(chart, &conversion);
         let out = out
             .strip_prefix("# START|")
             .and_then(|o| o.rsplit_once("#END"))
@@ -129,12 +114,20 @@ fn convert_and_render(template: &str, values: &str) -> (String, Result<String, V
     std::fs::write(root.join("files/a.txt"), "A1\n").unwrap();
     std::fs::create_dir_all(root.join("templates")).unwrap();
     std::fs::write(root.join("templates/t.yaml"), template).unwrap();
-    let mut chart = crate::chart::Chart::load(root).unwrap();
+    let chart = crate::chart::Chart::load(root).unwrap();
     let conversion = convert(&chart).unwrap();
-    let tera = String::from_utf8(conversion.files["templates/t.yaml"].clone()).unwrap();
     if !conversion.places.is_empty() {
+        let tera = String::from_utf8(conversion.files["templates/t.yaml"].clone()).unwrap();
         return (tera, Err(conversion.places.iter().map(|p| format!("{p:?}")).collect()));
     }
+    let (tera, out) = render_converted(chart, &conversion);
+    (tera, Ok(out))
+}
+
+/// `chart` with its `t.yaml` and `Chart.yaml` as `conversion` wrote them, rendered by the
+/// Tera dialect: the Tera text and the render (or `error: …`).
+fn render_converted(mut chart: crate::chart::Chart, conversion: &Conversion) -> (String, String) {
+    let tera = String::from_utf8(conversion.files["templates/t.yaml"].clone()).unwrap();
     chart.templates = vec![crate::chart::TemplateSource { path: "t.yaml".into(), text: tera.clone() }];
     let chart_yaml = String::from_utf8(conversion.files["Chart.yaml"].clone()).unwrap();
     chart.meta = crate::chart::Metadata::parse(&chart_yaml, "Chart.yaml").unwrap();
@@ -148,7 +141,7 @@ fn convert_and_render(template: &str, values: &str) -> (String, Result<String, V
     let caps = crate::render::Capabilities::new(None, &[]).unwrap();
     let out =
         crate::render::render(&chart, &values, &release, &caps, None).map(|files| files[0].text.clone());
-    (tera, Ok(out.unwrap_or_else(|e| format!("error: {e:#}"))))
+    (tera, out.unwrap_or_else(|e| format!("error: {e:#}")))
 }
 
 /// Go idioms the corpus charts use, converted and rendered as helm v4.1.4 rendered this
