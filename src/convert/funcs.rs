@@ -125,6 +125,15 @@ fn plain_call(name: &str, mut args: Vec<Expr>) -> Result<Expr, Unknown> {
             Ok(Expr::new(format!("{} == {}", args[1].filter("type_of").text, args[0].text), Prec::Compare))
         }
         "list" | "tuple" => Ok(Expr::atom(format!("[{}]", texts(&args).join(", ")))),
+        // Sprig's `cat`: the operands but nil, joined by spaces.
+        "cat" => Ok(Expr::atom(format!("[{}]", texts(&args).join(", ")))
+            .filter("without(values=[none])")
+            .filter("join(sep=\" \")")),
+        // `trimAll` trims a set of characters, Tera's `trim(pat=…)` repeats of a string:
+        // the same for one character.
+        "trimAll" if args.len() == 2 && literal_text(&args[0]).is_some_and(|c| c.chars().count() == 1) => {
+            Ok(args[1].filter(&format!("trim(pat={})", args[0].text)))
+        }
         "dict" => dict(&args),
         "printf" => printf(args),
         // Go's `print` puts a space only between two operands that are not strings; charts
@@ -309,10 +318,26 @@ fn printf(mut args: Vec<Expr>) -> Result<Expr, Unknown> {
 /// The text of a Tera string literal this module wrote, unescaped.
 fn literal_text(expr: &Expr) -> Option<String> {
     let inner = expr.text.strip_prefix('"')?.strip_suffix('"')?;
-    if expr.prec != Prec::Atom || inner.contains('\\') {
+    if expr.prec != Prec::Atom {
         return None;
     }
-    Some(inner.to_string())
+    // The escapes `translate::tera_string` writes, undone.
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        out.push(match c {
+            '"' => return None,
+            '\\' => match chars.next()? {
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                c @ ('\\' | '"') => c,
+                _ => return None,
+            },
+            c => c,
+        });
+    }
+    Some(out)
 }
 
 /// Functions of one argument that are a filter of the same meaning.
@@ -322,7 +347,8 @@ fn plain_filter(name: &str) -> Option<&'static str> {
         "squote" => "squote",
         "toYaml" => "to_yaml(helm=true)",
         "toJson" => "to_json(helm=true)",
-        "fromYaml" => "from_yaml",
+        // Helm's `fromYaml` reads the first of several documents.
+        "fromYaml" => "from_yaml(helm=true)",
         "fromJson" => "from_json",
         // rudder's `from_yaml`/`from_json` read a list as well as a map.
         "fromYamlArray" => "from_yaml",
@@ -353,6 +379,10 @@ fn plain_filter(name: &str) -> Option<&'static str> {
         "first" => "first",
         "last" => "last",
         "deepCopy" => "deep_copy",
+        "reverse" => "reverse",
+        // Sprig's give a float64 with no fraction, which Go prints as an integer.
+        "floor" => "round(method=\"floor\") | to_int",
+        "ceil" => "round(method=\"ceil\") | to_int",
         _ => return None,
     })
 }

@@ -48,30 +48,34 @@ pub fn convert(chart: &Chart) -> Result<Conversion> {
 }
 
 fn convert_into(chart: &Chart, prefix: &str, out: &mut Conversion) -> Result<()> {
-    let go = chart.dialect()? == Dialect::Go;
+    // Helm gives every template the defines of every chart; rudder's Tera instance of a
+    // chart holds its library subcharts' templates too, so a chart and its libraries in
+    // Go are converted together: one table of components, names unique across them.
+    let mut members = vec![(chart, String::new())];
+    let mut rest = Vec::new();
+    for sub in &chart.subcharts {
+        let Some(entry) = &sub.entry else { continue };
+        let dir = entry.strip_suffix(".tgz").map_or(entry.as_str(), |_| sub.chart.meta.name.as_str());
+        let at = format!("charts/{dir}/");
+        match sub.chart.meta.is_library() && sub.chart.dialect()? == Dialect::Go {
+            true => members.push((&sub.chart, at)),
+            false => rest.push((&sub.chart, at)),
+        }
+    }
     let mut parsed = Vec::new();
-    if go {
-        for template in &chart.templates {
-            let tree = crate::translate::parse::parse(&template.text).map_err(|e| {
-                let (line, column) = crate::translate::line_col(&template.text, e.pos);
-                anyhow::anyhow!(
-                    "{}/templates/{}:{line}:{column}: {}",
-                    chart.dir.display(),
-                    template.path,
-                    e.message
-                )
-            })?;
-            parsed.push((format!("templates/{}", template.path), template, tree.root));
+    for (member, at) in &members {
+        if member.dialect()? == Dialect::Go {
+            parsed.extend(parse_templates(member, at)?);
         }
     }
     let lists: Vec<(String, &crate::translate::ast::List)> =
-        parsed.iter().map(|(path, _, root)| (path.clone(), root)).collect();
+        parsed.iter().map(|(path, _, _, root)| (path.clone(), root)).collect();
     let components = names::components(&lists);
     let mut usage = BTreeMap::new();
     let mut uses_tpl = false;
     let mut written: BTreeMap<String, String> = BTreeMap::new();
-    for (path, template, root) in &parsed {
-        let emitter = emit::Emitter::new(path, &template.text, &components, &chart.values).file(root);
+    for (path, values, text, root) in &parsed {
+        let emitter = emit::Emitter::new(path, text, &components, values).file(root);
         for (at, what) in &emitter.places {
             let (line, column) = crate::translate::line_col(&emitter.out, *at);
             out.places.push(Place { file: format!("{prefix}{path}"), line, column, what: what.clone() });
@@ -81,29 +85,53 @@ fn convert_into(chart: &Chart, prefix: &str, out: &mut Conversion) -> Result<()>
         written.insert(path.clone(), emitter.out);
     }
     let params = parameters(&components, &usage);
-    for source in chart.sources.iter() {
-        let path = format!("{prefix}{}", source.path);
-        let bytes = if let Some(text) = written.remove(&source.path) {
-            fill_parameters(&text, &params).into_bytes()
-        } else if source.path == "Chart.yaml" && go {
-            mark_tera(&chart.chart_yaml, uses_tpl)
-                .with_context(|| format!("{}/Chart.yaml", chart.dir.display()))?
-                .into_bytes()
-        } else {
-            source.bytes.clone()
-        };
-        out.files.insert(path, bytes);
+    for (member, at) in &members {
+        let go = member.dialect()? == Dialect::Go;
+        for source in member.sources.iter() {
+            let path = format!("{at}{}", source.path);
+            let bytes = if let Some(text) = written.remove(&path) {
+                fill_parameters(&text, &params).into_bytes()
+            } else if source.path == "Chart.yaml" && go {
+                mark_tera(&member.chart_yaml, uses_tpl)
+                    .with_context(|| format!("{}/Chart.yaml", member.dir.display()))?
+                    .into_bytes()
+            } else {
+                source.bytes.clone()
+            };
+            out.files.insert(format!("{prefix}{path}"), bytes);
+        }
     }
     // Templates that came from no file of the chart's own (a chart built in memory).
     for (path, text) in written {
         out.files.insert(format!("{prefix}{path}"), fill_parameters(&text, &params).into_bytes());
     }
-    for sub in &chart.subcharts {
-        let Some(entry) = &sub.entry else { continue };
-        let dir = entry.strip_suffix(".tgz").map_or(entry.as_str(), |_| sub.chart.meta.name.as_str());
-        convert_into(&sub.chart, &format!("{prefix}charts/{dir}/"), out)?;
+    for (sub, at) in rest {
+        convert_into(sub, &format!("{prefix}{at}"), out)?;
     }
     Ok(())
+}
+
+/// Each template of `chart` parsed: its path under the converted tree (`at` before
+/// `templates/`), the chart's values, its text and its tree.
+fn parse_templates<'c>(
+    chart: &'c Chart,
+    at: &str,
+) -> Result<Vec<(String, &'c serde_yaml::Mapping, &'c str, crate::translate::ast::List)>> {
+    let mut parsed = Vec::new();
+    for template in &chart.templates {
+        let tree = crate::translate::parse::parse(&template.text).map_err(|e| {
+            let (line, column) = crate::translate::line_col(&template.text, e.pos);
+            anyhow::anyhow!(
+                "{}/templates/{}:{line}:{column}: {}",
+                chart.dir.display(),
+                template.path,
+                e.message
+            )
+        })?;
+        let path = format!("{at}templates/{}", template.path);
+        parsed.push((path, &chart.values, template.text.as_str(), tree.root));
+    }
+    Ok(parsed)
 }
 
 /// Each component's parameters: `dot`, or the parts of the context it and the

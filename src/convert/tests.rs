@@ -152,8 +152,11 @@ fn idioms_render_as_helm_renders_them() {
 {{ $files := .Files }}# [{{ $files.Get "files/a.txt" | trim }}]
 # {{ range $i := list 1 2 }}{{ $p := "" }}{{ range list "a" (printf "b%d" $i) }}{{ $p = . }}{{ end }} [{{ $p }}]{{ end }}
 # [{{ join "," "x,y" }}] [{{ join "," .Values.nothing }}] [{{ "- a\n- b" | fromYamlArray | join "+" }}]
+# [{{ (fromYaml "a: 1\n---\na: 2").a }}] [{{ fromYaml "" | len }}]
+# [{{ cat "a" .Values.nothing "b" }}] [{{ trimAll "\"" "\"x\"" }}] [{{ list 1 2 3 | reverse | join "," }}] [{{ floor 2.5 }}] [{{ floor 7 | int }}]
 "#;
-    let helm = "# [] [1] [] [1]\n# [A1]\n#  [b1] [b2]\n# [x,y] [] [a+b]\n";
+    let helm =
+        "# [] [1] [] [1]\n# [A1]\n#  [b1] [b2]\n# [x,y] [] [a+b]\n# [1] [0]\n# [a b] [x] [3,2,1] [2] [7]\n";
     let (tera, out) = convert_and_render(template, "nothing: null\n");
     assert_eq!(out.as_deref(), Ok(helm), "{tera}");
     assert!(tera.contains("{# $files: the chart's files (.Files) #}"), "{tera}");

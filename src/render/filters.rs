@@ -71,9 +71,21 @@ fn to_json(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 }
 
 /// Parses a YAML string; invalid YAML is an error (Helm returns an `Error` key instead).
-fn from_yaml(text: &str, _: Kwargs, _: &State) -> TeraResult<Value> {
-    let value = crate::yaml::parse_document(text, crate::yaml::Schema::Kube)
-        .map_err(|e| message(format!("from_yaml: {e}")))?;
+/// Several documents are an error too, unless `helm=true`: Helm's `fromYaml` reads the
+/// first of them (a rendered template of several resources), and nothing as `{}`.
+fn from_yaml(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let fail = |e: serde_yaml::Error| message(format!("from_yaml: {e}"));
+    let value = match kwargs.get::<bool>("helm")?.unwrap_or(false) {
+        true => match crate::yaml::parse_documents(text, crate::yaml::Schema::Kube)
+            .map_err(fail)?
+            .into_iter()
+            .next()
+        {
+            None | Some(serde_yaml::Value::Null) => serde_yaml::Value::Mapping(Default::default()),
+            Some(first) => first,
+        },
+        false => crate::yaml::parse_document(text, crate::yaml::Schema::Kube).map_err(fail)?,
+    };
     Ok(Value::from_serializable(&super::context::TemplateValue(&value)))
 }
 

@@ -48,6 +48,10 @@ fn from_yaml_and_from_json_parse_or_fail() {
     assert_eq!(ok("{% set x = v.s | from_json %}{{ x.x[1] }}", "{s: '{\"x\": [1, 2]}'}"), "2");
     assert!(render("{{ v.s | from_yaml }}", "{s: 'a: [unclosed'}").unwrap_err().contains("from_yaml"));
     assert!(render("{{ v.s | from_json }}", "{s: '{nope'}").unwrap_err().contains("from_json"));
+    let several = "{s: \"a: 1\\n---\\na: 2\\n\"}";
+    assert!(render("{{ v.s | from_yaml }}", several).unwrap_err().contains("several"));
+    assert_eq!(ok("{% set x = v.s | from_yaml(helm=true) %}{{ x.a }}", several), "1");
+    assert_eq!(ok("{{ v.s | from_yaml(helm=true) | length }}", "{s: ''}"), "0");
 }
 
 #[test]
