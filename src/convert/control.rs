@@ -75,7 +75,7 @@ impl Emitter<'_> {
         let tag = self.tag(branch.open);
         self.push_scope(None);
         self.loops += 1;
-        let head = self.range_head(&branch.pipe);
+        let head = self.range_head(&branch.pipe, &branch.list);
         let dot = head.as_ref().map(|(_, dot)| dot.clone()).unwrap_or(Dot::Root);
         if head.is_err() {
             self.bind_expr("", Expr::atom("item"));
@@ -90,7 +90,7 @@ impl Emitter<'_> {
         self.end(branch, "endfor", 0);
     }
 
-    fn range_head(&mut self, pipe: &Pipe) -> Result<(String, Dot), Unknown> {
+    fn range_head(&mut self, pipe: &Pipe, body: &[Node]) -> Result<(String, Dot), Unknown> {
         if pipe.is_assign {
             return Err("a range that assigns variables declared before it".to_string());
         }
@@ -134,10 +134,22 @@ impl Emitter<'_> {
                     }
                 };
                 let value = Expr::atom(format!("{}[{key}]", target.at(Prec::Atom)));
-                if let Some(element) = element {
-                    self.bind_expr(element, value.clone());
+                let head = format!("for {key} in {} | keys | sort", target.at(Prec::Filter));
+                match element {
+                    // Go changes the map in place; Tera changes a variable of the pass.
+                    Some(element) if changes_in_place(body, element) => {
+                        let name = self.bind(element).0;
+                        Ok((
+                            format!("{head} %}}{{% set {name} = {}", value.text),
+                            Dot::Value(Expr::atom(name)),
+                        ))
+                    }
+                    Some(element) => {
+                        self.bind_expr(element, value.clone());
+                        Ok((head, Dot::Value(value)))
+                    }
+                    None => Ok((head, Dot::Value(value))),
                 }
-                Ok((format!("for {key} in {} | keys | sort", target.at(Prec::Filter)), Dot::Value(value)))
             }
         }
     }
@@ -342,4 +354,30 @@ fn singular(name: Option<&str>) -> String {
         Some(n) if n.ends_with('s') && !n.ends_with("ss") && n.len() > 3 => n[..n.len() - 1].to_string(),
         _ => "item".to_string(),
     }
+}
+
+/// Whether `list` (outside its defines) changes the map variable `go` holds:
+/// `set $v …`, `unset $v …`, `merge $v …`, `mergeOverwrite $v …`.
+fn changes_in_place(list: &[Node], go: &str) -> bool {
+    let changes = |pipe: &Pipe| {
+        pipe.cmds.iter().any(|command| {
+            matches!(command.args.as_slice(),
+                [Arg::Identifier(_, f), Arg::Variable(_, v, fields), ..]
+                    if v == go && fields.is_empty() && ["set", "unset", "merge", "mergeOverwrite"].contains(&f.as_str()))
+        })
+    };
+    let branch = |b: &Branch| {
+        changes(&b.pipe)
+            || changes_in_place(&b.list, go)
+            || match &b.otherwise {
+                Some(Else::List { list, .. }) => changes_in_place(list, go),
+                Some(Else::Chain(node)) => changes_in_place(std::slice::from_ref(node.as_ref()), go),
+                None => false,
+            }
+    };
+    list.iter().any(|node| match node {
+        Node::Action { pipe, .. } => changes(pipe),
+        Node::If(b) | Node::With(b) | Node::Range(b) => branch(b),
+        _ => false,
+    })
 }

@@ -171,3 +171,14 @@ fn certificates_made_in_a_render_are_refused_as_rudder_refuses_them() {
     let out = out.unwrap();
     assert!(out.contains("a key or certificate made during a render is in every copy"), "{out}");
 }
+
+/// A range over a map whose body changes the value in place (prometheus's scrape
+/// configs): the pass's value is a variable, as helm v4.1.4 rendered this template.
+#[test]
+fn a_range_value_changed_in_place_is_a_variable_of_the_pass() {
+    let template = r#"# {{ range $k, $v := .Values.m }}{{ if not (hasKey $v "enabled") }}{{ $_ := set $v "enabled" true }}{{ end }}[{{ $k }}={{ $v.enabled }} {{ .enabled }}]{{ end }}
+"#;
+    let (tera, out) = convert_and_render(template, "m: {a: {x: 1}, b: {enabled: false}}\n");
+    assert_eq!(out.as_deref(), Ok("# [a=true true][b=false false]\n"), "{tera}");
+    assert!(tera.contains("{% set v = Values.m[k] %}"), "{tera}");
+}
