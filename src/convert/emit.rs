@@ -60,6 +60,9 @@ pub struct Emitter<'a> {
     pub(super) preludes: Vec<String>,
     /// Whether the file calls `tpl` (its strings are Go text in the chart's values).
     pub uses_tpl: bool,
+    /// Whether another template takes a checksum of this one's text, which must then be
+    /// helm's byte for byte (Sprig's `nindent` pads blank lines).
+    pub(super) checksummed: bool,
     /// The component being written, and what it uses.
     pub(super) current: Option<(String, Class)>,
     pub usage: BTreeMap<String, Usage>,
@@ -104,13 +107,16 @@ impl<'a> Emitter<'a> {
             globals: Default::default(),
             preludes: Vec::new(),
             uses_tpl: false,
+            checksummed: false,
             current: None,
             usage: BTreeMap::new(),
         }
     }
 
-    /// Writes `list`, the whole file, and the text after its last action.
-    pub fn file(mut self, list: &List) -> Self {
+    /// Writes `list`, the whole file, and the text after its last action; `checksummed`:
+    /// see [`Emitter::checksummed`].
+    pub fn file(mut self, list: &List, checksummed: bool) -> Self {
+        self.checksummed = checksummed;
         self.globals = super::globals::assigned_from_deeper(list);
         self.list(list);
         self.copy_to(self.src.len());

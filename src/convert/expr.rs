@@ -112,6 +112,9 @@ impl Emitter<'_> {
     fn call(&mut self, name: &str, raw: &[Arg], args: Vec<Expr>) -> Result<Expr, Unknown> {
         match name {
             "tpl" => self.tpl(raw, args),
+            "nindent" if self.checksummed && args.len() == 2 => {
+                Ok(args[1].filter(&format!("nindent(width={}, blank=true)", args[0].text)))
+            }
             _ => funcs::call(name, args),
         }
     }

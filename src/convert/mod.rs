@@ -15,7 +15,7 @@ mod names;
 
 use crate::chart::{Chart, Dialect};
 use anyhow::{Context, Result, bail};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A converted chart tree.
 #[derive(Debug, Default)]
@@ -74,8 +74,10 @@ fn convert_into(chart: &Chart, prefix: &str, out: &mut Conversion) -> Result<()>
     let mut usage = BTreeMap::new();
     let mut uses_tpl = false;
     let mut written: BTreeMap<String, String> = BTreeMap::new();
+    let checksummed = checksummed(&parsed);
     for (path, values, text, root) in &parsed {
-        let emitter = emit::Emitter::new(path, text, &components, values).file(root);
+        let emitter =
+            emit::Emitter::new(path, text, &components, values).file(root, checksummed.contains(path));
         for (at, what) in &emitter.places {
             let (line, column) = crate::translate::line_col(&emitter.out, *at);
             out.places.push(Place { file: format!("{prefix}{path}"), line, column, what: what.clone() });
@@ -109,6 +111,25 @@ fn convert_into(chart: &Chart, prefix: &str, out: &mut Conversion) -> Result<()>
         convert_into(sub, &format!("{prefix}{at}"), out)?;
     }
     Ok(())
+}
+
+/// The templates whose text another one checksums, `include (print $.Template.BasePath
+/// "/x.yaml") . | sha256sum`: a text search, so a mention counts too (which only makes
+/// that file's `nindent` write what Sprig's writes).
+fn checksummed(
+    parsed: &[(String, &serde_yaml::Mapping, &str, crate::translate::ast::List)],
+) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for (path, _, text, _) in parsed {
+        let base = path.find("templates/").map_or("", |at| &path[..at + "templates/".len()]);
+        for (at, _) in text.match_indices("Template.BasePath \"/") {
+            let rest = &text[at + "Template.BasePath \"/".len()..];
+            if let Some(end) = rest.find('"') {
+                found.insert(format!("{base}{}", &rest[..end]));
+            }
+        }
+    }
+    found
 }
 
 /// Each template of `chart` parsed: its path under the converted tree (`at` before

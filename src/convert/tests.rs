@@ -182,3 +182,25 @@ fn a_range_value_changed_in_place_is_a_variable_of_the_pass() {
     assert_eq!(out.as_deref(), Ok("# [a=true true][b=false false]\n"), "{tera}");
     assert!(tera.contains("{% set v = Values.m[k] %}"), "{tera}");
 }
+
+/// A template another one checksums keeps Sprig's `nindent`, which pads blank lines, so
+/// the checksum stays helm's; other templates keep rudder's.
+#[test]
+fn a_checksummed_template_pads_blank_lines_as_sprig_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("Chart.yaml"), "apiVersion: v2\nname: o\nversion: 0.1.0\n").unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let nindent = "data:{{ \"a\\n\\nb\" | nindent 2 }}\n";
+    std::fs::write(root.join("templates/cm.yaml"), nindent).unwrap();
+    let checksum = "x: {{ include (print $.Template.BasePath \"/cm.yaml\") . | sha256sum }}\n";
+    std::fs::write(root.join("templates/d.yaml"), format!("{checksum}{nindent}")).unwrap();
+    let conversion = convert(&crate::chart::Chart::load(root).unwrap()).unwrap();
+    let text = |path: &str| String::from_utf8(conversion.files[path].clone()).unwrap();
+    assert!(
+        text("templates/cm.yaml").contains("nindent(width=2, blank=true)"),
+        "{}",
+        text("templates/cm.yaml")
+    );
+    assert!(text("templates/d.yaml").contains("nindent(width=2) }}"), "{}", text("templates/d.yaml"));
+}

@@ -97,14 +97,15 @@ fn from_json(text: &str, _: Kwargs, _: &State) -> TeraResult<Value> {
 }
 
 /// A newline, then every line indented by `width` spaces (Helm's `nindent`); empty
-/// lines get no trailing spaces.
+/// lines get no trailing spaces, unless `blank=true` (Sprig pads them too).
 fn nindent(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let width = kwargs.must_get::<usize>("width")?.min(1000);
+    let blank = kwargs.get::<bool>("blank")?.unwrap_or(false);
     let pad = " ".repeat(width);
     let mut out = String::with_capacity(text.len() + 16);
     for line in text.split('\n') {
         out.push('\n');
-        if !line.is_empty() {
+        if blank || !line.is_empty() {
             out.push_str(&pad);
             out.push_str(line);
         }

@@ -57,6 +57,7 @@ fn from_yaml_and_from_json_parse_or_fail() {
 #[test]
 fn nindent_adds_a_newline_and_indents_non_empty_lines() {
     assert_eq!(ok("x:{{ v.s | nindent(width=2) }}", "{s: \"a: 1\\n\\nb: 2\"}"), "x:\n  a: 1\n\n  b: 2");
+    assert_eq!(ok("x:{{ v.s | nindent(width=2, blank=true) }}", "{s: \"a\\n\\nb\"}"), "x:\n  a\n  \n  b");
     assert!(render("{{ v.s | nindent }}", "{s: a}").unwrap_err().contains("width"));
 }
 
