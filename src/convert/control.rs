@@ -103,6 +103,15 @@ impl Emitter<'_> {
             _ => target,
         };
         let walk = self.walk(pipe);
+        // Go ranges zero times over a value a values file unset (`x: null`); Tera's `for`
+        // stops at an undefined value.
+        let from_values = super::expr::is_plain_path(&target.text)
+            && (target.text.starts_with("Values.") || target.text.contains(".Values."));
+        let walked = match (from_values, &walk) {
+            (true, Walk::Map) => target.filter("default(value={})"),
+            (true, Walk::List) => target.filter("default(value=[])"),
+            (false, _) => target.clone(),
+        };
         let (index, element) = match pipe.decl.as_slice() {
             [] => (None, None),
             [element] => (None, Some(element.name.as_str())),
@@ -122,7 +131,7 @@ impl Emitter<'_> {
                 if let Some(index) = index {
                     self.bind_expr(index, Expr::atom("loop.index0"));
                 }
-                Ok((format!("for {name} in {}", target.text), Dot::Value(Expr::atom(name))))
+                Ok((format!("for {name} in {}", walked.text), Dot::Value(Expr::atom(name))))
             }
             Walk::Map => {
                 let key = match index {
@@ -134,7 +143,8 @@ impl Emitter<'_> {
                     }
                 };
                 let value = Expr::atom(format!("{}[{key}]", target.at(Prec::Atom)));
-                let head = format!("for {key} in {} | keys | sort", target.at(Prec::Filter));
+                // The value of a pass reads the map itself: there is none when it is unset.
+                let head = format!("for {key} in {} | keys | sort", walked.at(Prec::Filter));
                 match element {
                     // Go changes the map in place; Tera changes a variable of the pass.
                     Some(element) if changes_in_place(body, element) => {

@@ -47,7 +47,7 @@ const UNLIKE: &[(&str, &str)] = &[
     ("merge", "maps printed as they are; Helm's `merge` also fills a key whose value is empty"),
     ("nilchain", "a missing value printed: Go prints nothing, rudder's Tera stops"),
     ("print", "a missing value printed, and maps, lists and 1e+06 as Go prints them"),
-    ("range", "a range over a missing value: Go runs the else branch, rudder's Tera stops"),
+    ("range", "a list in a map printed as it is: Go prints `[x]`, Tera `[\"x\"]`"),
     ("types", "values.yaml numbers are float64 in Helm, int64 in rudder's Tera"),
 ];
 
@@ -153,10 +153,10 @@ fn idioms_render_as_helm_renders_them() {
 # {{ range $i := list 1 2 }}{{ $p := "" }}{{ range list "a" (printf "b%d" $i) }}{{ $p = . }}{{ end }} [{{ $p }}]{{ end }}
 # [{{ join "," "x,y" }}] [{{ join "," .Values.nothing }}] [{{ "- a\n- b" | fromYamlArray | join "+" }}]
 # [{{ (fromYaml "a: 1\n---\na: 2").a }}] [{{ fromYaml "" | len }}]
+# [{{ range $k, $v := .Values.gone }}{{ $k }}{{ end }}] [{{ range .Values.gone }}x{{ else }}none{{ end }}]
 # [{{ cat "a" .Values.nothing "b" }}] [{{ trimAll "\"" "\"x\"" }}] [{{ list 1 2 3 | reverse | join "," }}] [{{ floor 2.5 }}] [{{ floor 7 | int }}]
 "#;
-    let helm =
-        "# [] [1] [] [1]\n# [A1]\n#  [b1] [b2]\n# [x,y] [] [a+b]\n# [1] [0]\n# [a b] [x] [3,2,1] [2] [7]\n";
+    let helm = "# [] [1] [] [1]\n# [A1]\n#  [b1] [b2]\n# [x,y] [] [a+b]\n# [1] [0]\n# [] [none]\n# [a b] [x] [3,2,1] [2] [7]\n";
     let (tera, out) = convert_and_render(template, "nothing: null\n");
     assert_eq!(out.as_deref(), Ok(helm), "{tera}");
     assert!(tera.contains("{# $files: the chart's files (.Files) #}"), "{tera}");
