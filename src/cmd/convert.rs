@@ -1,7 +1,7 @@
 //! `rudder convert SRC DEST`: the library converts, this writes the chart (one atomic
 //! switch of DEST), prints the places left for a person and, with `--verify`, renders
-//! both sides (helm for SRC, twice, to tell its random outputs; this binary for DEST) and
-//! compares them with rudder's diff engine.
+//! both sides (helm for SRC, again where they differ, to tell its random outputs; this
+//! binary for DEST) and compares them with rudder's diff engine.
 
 use crate::cli::ConvertArgs;
 use anyhow::{Context, Result, bail};
@@ -105,9 +105,6 @@ fn verify(args: &ConvertArgs) -> Result<bool> {
             }
             continue;
         }
-        // A second helm render tells helm's random outputs (randAlphaNum, bcrypt salts,
-        // the checksums of what holds them) from differences.
-        let again = helm_cmd.output().context("cannot run helm a second time")?;
         let mut render = Command::new(&me);
         render.args(["render", "demo"]).arg(&args.destination).args(["-n", "demo-ns"]);
         render.args(["--release-service", "Helm", "--no-inject-namespace"]);
@@ -120,8 +117,17 @@ fn verify(args: &ConvertArgs) -> Result<bool> {
             println!("{name}: rudder cannot render it: {}", rudder::present::terminal_safe(err.trim()));
             continue;
         }
-        let random = fields_that_differ(&output.stdout, &again.stdout)?;
-        let found = fields_that_differ(&output.stdout, &ours.stdout)?;
+        let theirs = resources(&output.stdout, "helm")?;
+        let found = fields_that_differ(theirs.clone(), resources(&ours.stdout, "rudder")?);
+        // Where they differ, a second helm render tells helm's random outputs
+        // (randAlphaNum, bcrypt salts, the checksums of what holds them) from differences.
+        let random = match found.is_empty() {
+            true => Vec::new(),
+            false => {
+                let again = helm_cmd.output().context("cannot run helm a second time")?;
+                fields_that_differ(theirs, resources(&again.stdout, "helm's second render")?)
+            }
+        };
         let (chance, real): (Vec<_>, Vec<_>) = found.into_iter().partition(|f| random.contains(f));
         if real.is_empty() {
             equal += 1;
@@ -137,15 +143,20 @@ fn verify(args: &ConvertArgs) -> Result<bool> {
     Ok(equal == sets.len())
 }
 
-/// What differs between two renders, as resources: `changed Kind/name: field` per
-/// field (`added`, `removed` per resource), compared with rudder's diff engine.
-fn fields_that_differ(old: &[u8], new: &[u8]) -> Result<Vec<String>> {
-    let read = |bytes: &[u8], what: &str| -> Result<_> {
-        let text = String::from_utf8_lossy(bytes);
-        rudder::diff::index(rudder::diff::parse_stream(&text, what, "demo-ns")?)
-    };
+/// A render's resources by identity.
+fn resources(bytes: &[u8], what: &str) -> Result<BTreeMap<rudder::diff::ResourceId, rudder::diff::Resource>> {
+    let text = String::from_utf8_lossy(bytes);
+    rudder::diff::index(rudder::diff::parse_stream(&text, what, "demo-ns")?)
+}
+
+/// What differs between two renders: `changed Kind/name: field` per field (`added`,
+/// `removed` per resource), compared with rudder's diff engine.
+fn fields_that_differ(
+    old: BTreeMap<rudder::diff::ResourceId, rudder::diff::Resource>,
+    new: BTreeMap<rudder::diff::ResourceId, rudder::diff::Resource>,
+) -> Vec<String> {
     let options = rudder::diff::Options { show_secrets: true, ..Default::default() };
-    let report = rudder::diff::compare(read(old, "helm")?, read(new, "the other render")?, &options);
+    let report = rudder::diff::compare(old, new, &options);
     let mut out = Vec::new();
     for entry in &report.entries {
         let id = rudder::present::terminal_safe(&entry.id.to_string()).into_owned();
@@ -156,7 +167,7 @@ fn fields_that_differ(old: &[u8], new: &[u8]) -> Result<Vec<String>> {
             out.push(format!("{} {id}: {}", field.change, rudder::present::terminal_safe(&field.path)));
         }
     }
-    Ok(out)
+    out
 }
 
 fn indent(text: &str) -> String {

@@ -2,7 +2,7 @@
 //! on the value (named where it is more than a path), `range` as `for` (a map's keys in
 //! Go's sorted order), `define` as a component and `include` as its call.
 
-use super::emit::{DOT_PARAM, Dot, Emitter, PARAMS, Tag};
+use super::emit::{CHANGES_IN_PLACE, DOT_PARAM, Dot, Emitter, PARAMS, Tag};
 use super::expr::{Expr, Prec, Unknown, context_map};
 use super::names::Class;
 use crate::translate::ast::{Arg, Branch, Define, Else, Node, Pipe};
@@ -366,14 +366,14 @@ fn singular(name: Option<&str>) -> String {
     }
 }
 
-/// Whether `list` (outside its defines) changes the map variable `go` holds:
-/// `set $v …`, `unset $v …`, `merge $v …`, `mergeOverwrite $v …`.
+/// Whether `list` (outside its defines) changes the map variable `go` holds with one of
+/// [`CHANGES_IN_PLACE`] (`set $v …`).
 fn changes_in_place(list: &[Node], go: &str) -> bool {
     let changes = |pipe: &Pipe| {
         pipe.cmds.iter().any(|command| {
             matches!(command.args.as_slice(),
                 [Arg::Identifier(_, f), Arg::Variable(_, v, fields), ..]
-                    if v == go && fields.is_empty() && ["set", "unset", "merge", "mergeOverwrite"].contains(&f.as_str()))
+                    if v == go && fields.is_empty() && CHANGES_IN_PLACE.contains(&f.as_str()))
         })
     };
     let branch = |b: &Branch| {

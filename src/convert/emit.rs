@@ -40,6 +40,9 @@ struct Variable {
     loops: usize,
 }
 
+/// Sprig's functions that change the map given first.
+pub(super) const CHANGES_IN_PLACE: &[&str] = &["set", "unset", "merge", "mergeOverwrite"];
+
 /// Writes one file; see the module docs.
 pub struct Emitter<'a> {
     pub(super) src: &'a str,
@@ -226,7 +229,7 @@ impl<'a> Emitter<'a> {
         Ok((format!("set {name} = {}", value.text), note))
     }
 
-    /// `$_ := set $d "k" v` (and `unset`, `merge`, `mergeOverwrite`): Go changes the map
+    /// `$_ := set $d "k" v` (and the rest of [`CHANGES_IN_PLACE`]): Go changes the map
     /// `$d` holds; Tera sets `d` to the changed copy. `None` where the pipeline is not one.
     fn change_in_place(&mut self, pipe: &crate::translate::ast::Pipe) -> Option<Result<String, Unknown>> {
         use crate::translate::ast::Arg;
@@ -236,10 +239,7 @@ impl<'a> Emitter<'a> {
         else {
             return None;
         };
-        if !["set", "unset", "merge", "mergeOverwrite"].contains(&function.as_str())
-            || target == "$"
-            || !fields.is_empty()
-        {
+        if !CHANGES_IN_PLACE.contains(&function.as_str()) || target == "$" || !fields.is_empty() {
             return None;
         }
         Some((|| {

@@ -317,27 +317,11 @@ fn printf(mut args: Vec<Expr>) -> Result<Expr, Unknown> {
 
 /// The text of a Tera string literal this module wrote, unescaped.
 fn literal_text(expr: &Expr) -> Option<String> {
-    let inner = expr.text.strip_prefix('"')?.strip_suffix('"')?;
+    // `translate::tera_string` writes a subset of Go's escapes.
     if expr.prec != Prec::Atom {
         return None;
     }
-    // The escapes `translate::tera_string` writes, undone.
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        out.push(match c {
-            '"' => return None,
-            '\\' => match chars.next()? {
-                'n' => '\n',
-                'r' => '\r',
-                't' => '\t',
-                c @ ('\\' | '"') => c,
-                _ => return None,
-            },
-            c => c,
-        });
-    }
-    Some(out)
+    crate::translate::parse::unquote(&expr.text).ok()
 }
 
 /// Functions of one argument that are a filter of the same meaning.

@@ -51,20 +51,21 @@ fn convert_into(chart: &Chart, prefix: &str, out: &mut Conversion) -> Result<()>
     // Helm gives every template the defines of every chart; rudder's Tera instance of a
     // chart holds its library subcharts' templates too, so a chart and its libraries in
     // Go are converted together: one table of components, names unique across them.
-    let mut members = vec![(chart, String::new())];
+    // Each member: the chart, its place under `charts/`, whether it is in Go.
+    let mut members = vec![(chart, String::new(), chart.dialect()? == Dialect::Go)];
     let mut rest = Vec::new();
     for sub in &chart.subcharts {
         let Some(entry) = &sub.entry else { continue };
         let dir = entry.strip_suffix(".tgz").map_or(entry.as_str(), |_| sub.chart.meta.name.as_str());
         let at = format!("charts/{dir}/");
         match sub.chart.meta.is_library() && sub.chart.dialect()? == Dialect::Go {
-            true => members.push((&sub.chart, at)),
+            true => members.push((&sub.chart, at, true)),
             false => rest.push((&sub.chart, at)),
         }
     }
     let mut parsed = Vec::new();
-    for (member, at) in &members {
-        if member.dialect()? == Dialect::Go {
+    for (member, at, go) in &members {
+        if *go {
             parsed.extend(parse_templates(member, at)?);
         }
     }
@@ -87,13 +88,12 @@ fn convert_into(chart: &Chart, prefix: &str, out: &mut Conversion) -> Result<()>
         written.insert(path.clone(), emitter.out);
     }
     let params = parameters(&components, &usage);
-    for (member, at) in &members {
-        let go = member.dialect()? == Dialect::Go;
+    for (member, at, go) in &members {
         for source in member.sources.iter() {
             let path = format!("{at}{}", source.path);
             let bytes = if let Some(text) = written.remove(&path) {
                 fill_parameters(&text, &params).into_bytes()
-            } else if source.path == "Chart.yaml" && go {
+            } else if source.path == "Chart.yaml" && *go {
                 mark_tera(&member.chart_yaml, uses_tpl)
                     .with_context(|| format!("{}/Chart.yaml", member.dir.display()))?
                     .into_bytes()
